@@ -1,0 +1,7 @@
+package dev.taskbridge.config;
+
+/** CloudEvents content mode of result records. */
+public enum ContentMode {
+  binary,
+  structured
+}

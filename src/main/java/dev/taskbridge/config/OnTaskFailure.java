@@ -1,0 +1,7 @@
+package dev.taskbridge.config;
+
+/** Allowed values of a {@code bridge.} setting, spelled as in the configuration. */
+public enum OnTaskFailure {
+  fail,
+  warning
+}

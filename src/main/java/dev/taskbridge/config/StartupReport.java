@@ -1,0 +1,25 @@
+package dev.taskbridge.config;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/** Says at start-up what the bridge will do, and warns about wide-open settings. */
+@ApplicationScoped
+public class StartupReport {
+  private static final Logger LOG = Logger.getLogger(StartupReport.class);
+
+  void report(@Observes StartupEvent ev, BridgeConfig config) {
+    if (config.namespaces().contains("*")) {
+      LOG.warn("bridge.namespaces=* : events may target every namespace of the cluster");
+    }
+    LOG.infof(
+        "mode=%s restart-policy=%s namespaces=%s keptn-namespace=%s rules=%d",
+        config.runner().mode(),
+        config.runner().restartPolicy(),
+        config.namespaces(),
+        config.keptnNamespace(),
+        config.rules().size());
+  }
+}

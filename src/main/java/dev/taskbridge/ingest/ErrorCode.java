@@ -1,0 +1,37 @@
+package dev.taskbridge.ingest;
+
+/**
+ * The machine-readable codes of rejected events (also the {@code reason} tag of the rejection
+ * metric).
+ */
+public final class ErrorCode {
+  public static final String TOO_LARGE = "TooLarge";
+  public static final String INVALID_ENCODING = "InvalidEncoding";
+  public static final String NOT_JSON = "NotJson";
+  public static final String NOT_CLOUD_EVENT = "NotCloudEvent";
+  public static final String UNSUPPORTED_SPEC_VERSION = "UnsupportedSpecVersion";
+  public static final String UNSUPPORTED_CONTENT_TYPE = "UnsupportedContentType";
+  public static final String MISSING_ATTRIBUTE = "MissingAttribute";
+  public static final String UNKNOWN_TYPE = "UnknownType";
+  public static final String MISSING_FIELD = "MissingField";
+  public static final String EMPTY_FIELD = "EmptyField";
+  public static final String WRONG_TYPE = "WrongType";
+  public static final String TOO_LONG = "TooLong";
+  public static final String INVALID_VALUE = "InvalidValue";
+  public static final String INVALID_NAME = "InvalidName";
+  public static final String NAMESPACE_NOT_ALLOWED = "NamespaceNotAllowed";
+  public static final String INCOMPLETE_WORKLOAD = "IncompleteWorkload";
+  public static final String EXPLICIT_TASKS_NOT_ALLOWED = "ExplicitTasksNotAllowed";
+  public static final String TOO_MANY_TASKS = "TooManyTasks";
+  public static final String TOO_MANY_PARAMETERS = "TooManyParameters";
+  public static final String OUT_OF_RANGE = "OutOfRange";
+  public static final String INVALID_DURATION = "InvalidDuration";
+
+  /**
+   * The API server refused the KeptnTasks for a reason that retrying cannot fix (e.g. no
+   * namespace).
+   */
+  public static final String REFUSED_BY_CLUSTER = "RefusedByCluster";
+
+  private ErrorCode() {}
+}

@@ -1,0 +1,244 @@
+package dev.taskbridge.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.plan.CheckType;
+import dev.taskbridge.plan.DeploymentEvent;
+import dev.taskbridge.plan.GoDuration;
+import dev.taskbridge.plan.Names;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a CloudEvent envelope against the contract and builds the {@link DeploymentEvent}. Pure.
+ */
+public final class EventValidator {
+  static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+  static final Pattern DNS_SUBDOMAIN =
+      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  static final Pattern TRACEPARENT =
+      Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+  static final int MAX_ATTRIBUTE = 1024;
+  static final int MAX_VALUE = 253;
+  static final int MAX_MAP_VALUE = 8192;
+
+  /** The check-type tag of events whose type is not a known one. */
+  public static final String UNKNOWN = "unknown";
+
+  private final BridgeConfig config;
+  private final NamespacePolicy namespaces;
+
+  public EventValidator(BridgeConfig config) {
+    this.config = config;
+    this.namespaces = new NamespacePolicy(config.namespaces());
+  }
+
+  public Intake validate(CloudEventReader.Result read, String fallbackSubject) {
+    Map<String, String> a = read.attributes();
+    String source = a.get("source");
+    String id = a.get("id");
+    boolean identified = source != null && !source.isEmpty() && id != null && !id.isEmpty();
+    String subject = identified ? Names.triggerHash(source, id) : fallbackSubject;
+    String checkTag = CheckType.ofEventType(a.get("type")).map(Enum::name).orElse(UNKNOWN);
+    if (!read.errors().isEmpty()) {
+      return new Intake.Rejected(subject, source, id, checkTag, read.errors());
+    }
+    List<FieldError> errors = new ArrayList<>();
+    CheckType checkType = attributes(a, errors);
+    DeploymentEvent event = data(read.envelope().data(), a, checkType, errors);
+    return errors.isEmpty()
+        ? new Intake.Accepted(event)
+        : new Intake.Rejected(subject, source, id, checkTag, List.copyOf(errors));
+  }
+
+  private CheckType attributes(Map<String, String> a, List<FieldError> errors) {
+    String spec = a.get("specversion");
+    if (spec == null || spec.isEmpty()) {
+      errors.add(
+          new FieldError("specversion", ErrorCode.MISSING_ATTRIBUTE, "specversion is required"));
+    } else if (!spec.equals("1.0")) {
+      errors.add(
+          new FieldError(
+              "specversion",
+              ErrorCode.UNSUPPORTED_SPEC_VERSION,
+              "specversion must be 1.0, was " + Safe.excerpt(spec)));
+    }
+    for (String name : List.of("id", "source", "type")) {
+      String v = a.get(name);
+      if (v == null || v.isEmpty()) {
+        errors.add(new FieldError(name, ErrorCode.MISSING_ATTRIBUTE, name + " is required"));
+      } else if (v.length() > MAX_ATTRIBUTE) {
+        errors.add(
+            new FieldError(name, ErrorCode.TOO_LONG, name + " is longer than " + MAX_ATTRIBUTE));
+      }
+    }
+    String type = a.get("type");
+    if (type == null || type.isEmpty()) {
+      return null;
+    }
+    Optional<CheckType> checkType = CheckType.ofEventType(type);
+    if (checkType.isEmpty()) {
+      errors.add(
+          new FieldError(
+              "type",
+              ErrorCode.UNKNOWN_TYPE,
+              "type must be "
+                  + CheckType.pre.eventType()
+                  + " or "
+                  + CheckType.post.eventType()
+                  + ", was "
+                  + Safe.excerpt(type)));
+      return null;
+    }
+    return checkType.get();
+  }
+
+  private DeploymentEvent data(
+      JsonNode data, Map<String, String> a, CheckType checkType, List<FieldError> errors) {
+    if (data == null || data.isNull()) {
+      errors.add(new FieldError("data", ErrorCode.MISSING_FIELD, "data is required"));
+      return null;
+    }
+    if (!data.isObject()) {
+      errors.add(new FieldError("data", ErrorCode.WRONG_TYPE, "data must be a JSON object"));
+      return null;
+    }
+    DataFields f = new DataFields(data, errors);
+    String namespace = f.string("namespace", false, MAX_VALUE);
+    if (namespace == null && !data.has("namespace")) {
+      namespace = config.defaultNamespace().orElse(null);
+      if (namespace == null) {
+        errors.add(
+            new FieldError(
+                "data.namespace",
+                ErrorCode.MISSING_FIELD,
+                "namespace is required (no bridge.default-namespace is set)"));
+      }
+    }
+    if (namespace != null) {
+      if (!DNS_LABEL.matcher(namespace).matches()) {
+        errors.add(
+            new FieldError(
+                "data.namespace",
+                ErrorCode.INVALID_NAME,
+                "namespace must be a DNS-1123 label, was " + Safe.excerpt(namespace)));
+      } else if (!namespaces.allows(namespace)) {
+        errors.add(
+            new FieldError(
+                "data.namespace",
+                ErrorCode.NAMESPACE_NOT_ALLOWED,
+                "namespace " + namespace + " is not in bridge.namespaces"));
+      }
+    }
+    String appName = f.string("appName", true, MAX_VALUE);
+    String appVersion = f.string("appVersion", true, MAX_VALUE);
+    String workloadName = f.string("workloadName", false, MAX_VALUE);
+    String workloadVersion = f.string("workloadVersion", false, MAX_VALUE);
+    if (data.has("workloadName") != data.has("workloadVersion")) {
+      String missing = data.has("workloadName") ? "workloadVersion" : "workloadName";
+      errors.add(
+          new FieldError(
+              "data." + missing,
+              ErrorCode.INCOMPLETE_WORKLOAD,
+              "workloadName and workloadVersion come together or not at all"));
+    }
+    List<String> tasks = tasks(f, data, errors);
+    Map<String, String> parameters = f.stringMap("parameters", config.limits().maxParameters());
+    String secure = f.string("secureParameters", false, MAX_VALUE);
+    if (secure != null && !DNS_SUBDOMAIN.matcher(secure).matches()) {
+      errors.add(
+          new FieldError(
+              "data.secureParameters",
+              ErrorCode.INVALID_NAME,
+              "secureParameters must name a Secret (DNS-1123 subdomain)"));
+    }
+    Integer retries = f.nonNegativeInt("retries");
+    Duration timeout = timeout(f, errors);
+    Map<String, String> metadata = f.stringMap("metadata", config.limits().maxParameters());
+    String traceparent = a.get("traceparent");
+    if (traceparent != null && !TRACEPARENT.matcher(traceparent).matches()) {
+      traceparent = null; // tracing is best effort: a malformed traceparent is dropped, not fatal
+    }
+    if (!errors.isEmpty()) {
+      return null;
+    }
+    return new DeploymentEvent(
+        a.get("source"),
+        a.get("id"),
+        checkType,
+        traceparent,
+        namespace,
+        appName,
+        appVersion,
+        workloadName,
+        workloadVersion,
+        tasks,
+        parameters,
+        secure,
+        retries,
+        timeout,
+        metadata);
+  }
+
+  private List<String> tasks(DataFields f, JsonNode data, List<FieldError> errors) {
+    if (!data.has("tasks") || data.get("tasks").isNull()) {
+      return null;
+    }
+    if (!config.tasks().allowExplicit()) {
+      errors.add(
+          new FieldError(
+              "data.tasks",
+              ErrorCode.EXPLICIT_TASKS_NOT_ALLOWED,
+              "events may not name their tasks here (bridge.tasks.allow-explicit=false)"));
+      return null;
+    }
+    List<String> tasks = f.stringList("tasks", config.limits().maxTasks());
+    if (tasks == null) {
+      return null;
+    }
+    for (int i = 0; i < tasks.size(); i++) {
+      if (!DNS_SUBDOMAIN.matcher(tasks.get(i)).matches()) {
+        errors.add(
+            new FieldError(
+                "data.tasks[" + i + "]",
+                ErrorCode.INVALID_NAME,
+                "task definition names are DNS-1123 subdomains, was "
+                    + Safe.excerpt(tasks.get(i))));
+      }
+    }
+    return tasks;
+  }
+
+  private Duration timeout(DataFields f, List<FieldError> errors) {
+    String text = f.string("timeout", false, 64);
+    if (text == null) {
+      return null;
+    }
+    Optional<Duration> d = GoDuration.parse(text);
+    if (d.isEmpty()) {
+      errors.add(
+          new FieldError(
+              "data.timeout",
+              ErrorCode.INVALID_DURATION,
+              "timeout must be a duration such as 30s, 5m or 1h, was " + Safe.excerpt(text)));
+      return null;
+    }
+    if (d.get().compareTo(Duration.ofSeconds(1)) < 0) {
+      errors.add(
+          new FieldError("data.timeout", ErrorCode.OUT_OF_RANGE, "timeout must be at least 1s"));
+      return null;
+    }
+    return d.get();
+  }
+
+  /** {@code bridge.namespaces}, with {@code *} for all. */
+  record NamespacePolicy(List<String> allowed) {
+    boolean allows(String namespace) {
+      return allowed.contains("*") || allowed.contains(namespace);
+    }
+  }
+}

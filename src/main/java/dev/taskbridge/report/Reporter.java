@@ -1,0 +1,232 @@
+package dev.taskbridge.report;
+
+import dev.taskbridge.keptn.KeptnState;
+import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.metrics.BridgeMetrics;
+import dev.taskbridge.run.Cluster;
+import dev.taskbridge.run.WorkQueue;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes what each task and each trigger owes, and records on the KeptnTask (annotations) what
+ * Kafka acknowledged. What is owed is always derived from the objects, so after a restart the same
+ * results (the same ids) are published again if they were not recorded: at least once, never lost.
+ */
+public final class Reporter {
+  private static final Logger LOG = Logger.getLogger(Reporter.class);
+  public static final String PHASE_KEY = "phase:";
+
+  private final Cluster cluster;
+  private final ResultPublisher publisher;
+  private final ResultFactory factory;
+  private final BridgeMetrics metrics;
+  private final WorkQueue queue;
+  private final Clock clock;
+  private final boolean keptnMode;
+  private final ResultFactory.LogTails logTails;
+
+  private final Map<String, Set<String>> recorded = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> acked = new ConcurrentHashMap<>();
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<String, Instant> terminalSeen = new ConcurrentHashMap<>();
+  private final Set<String> phaseInFlight = ConcurrentHashMap.newKeySet();
+  private final Set<String> phaseAcked = ConcurrentHashMap.newKeySet();
+  private final Set<String> phaseDone = ConcurrentHashMap.newKeySet();
+  private final Map<String, Map<String, TaskFacts>> tombstones = new ConcurrentHashMap<>();
+
+  public Reporter(
+      Cluster cluster,
+      ResultPublisher publisher,
+      ResultFactory factory,
+      BridgeMetrics metrics,
+      WorkQueue queue,
+      Clock clock,
+      boolean keptnMode,
+      ResultFactory.LogTails logTails) {
+    this.cluster = cluster;
+    this.publisher = publisher;
+    this.factory = factory;
+    this.metrics = metrics;
+    this.queue = queue;
+    this.clock = clock;
+    this.keptnMode = keptnMode;
+    this.logTails = logTails;
+  }
+
+  /** Marks the moment a task's terminal state was seen, for the result latency. */
+  public void terminalSeen(String key) {
+    terminalSeen.putIfAbsent(key, clock.instant());
+  }
+
+  /** Records what was acknowledged, then publishes what is owed; or asks for the phase check. */
+  public void settle(String key, KeptnTask task) {
+    TaskFacts facts = TaskFacts.of(task);
+    Set<String> known = new LinkedHashSet<>(facts.published());
+    known.addAll(recorded.getOrDefault(key, Set.of()));
+    Set<String> newlyAcked = acked.remove(key);
+    if (newlyAcked != null && !known.containsAll(newlyAcked)) {
+      known.addAll(newlyAcked);
+      try {
+        cluster.annotate(
+            facts.namespace(), facts.name(), Map.of(Keys.PUBLISHED, String.join(",", known)));
+      } catch (RuntimeException e) {
+        acked.merge(key, newlyAcked, Reporter::union);
+        throw e;
+      }
+      recorded.put(key, known);
+    }
+    facts = facts.withPublished(known);
+    if (facts.published().containsAll(recorded.getOrDefault(key, Set.of()))
+        && ResultFactory.settled(facts)
+        && facts.phasePublished()) {
+      recorded.remove(key);
+      return;
+    }
+    if (inFlight.contains(key)) {
+      return;
+    }
+    List<Result> owed = factory.owed(facts, keptnMode, logTails, clock.instant());
+    if (!owed.isEmpty()) {
+      send(key, owed);
+    } else if (ResultFactory.settled(facts) && !facts.phasePublished()) {
+      queue.enqueue(PHASE_KEY + facts.namespace() + "/" + facts.trigger());
+    }
+  }
+
+  private void send(String key, List<Result> owed) {
+    inFlight.add(key);
+    publisher
+        .publishAll(owed)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure == null) {
+                Set<String> kinds = new LinkedHashSet<>();
+                owed.forEach(r -> kinds.add(r.kind()));
+                acked.merge(key, kinds, Reporter::union);
+                if (owed.stream()
+                    .anyMatch(
+                        r -> r.type().equals(Result.SUCCEEDED) || r.type().equals(Result.FAILED))) {
+                  Instant seen = terminalSeen.remove(key);
+                  if (seen != null) {
+                    metrics.resultLatency(Duration.between(seen, clock.instant()));
+                  }
+                }
+              } else {
+                LOG.warnf(
+                    "results of %s not acknowledged (%s); retrying", key, failure.getMessage());
+              }
+              inFlight.remove(key);
+              if (failure == null) {
+                queue.enqueue(key);
+              } else {
+                queue.enqueueAfter(key, Duration.ofSeconds(2));
+              }
+            });
+  }
+
+  /**
+   * A task deleted before it ended: report it failed with reason Cancelled (kept for the phase).
+   */
+  public void cancelled(String key, TaskFacts ended) {
+    tombstones
+        .computeIfAbsent(ended.namespace() + "/" + ended.trigger(), k -> new ConcurrentHashMap<>())
+        .put(ended.name(), ended);
+    List<Result> owed = factory.owed(ended, keptnMode, (t, a) -> "", clock.instant());
+    if (!owed.isEmpty()) {
+      publisher
+          .publishAll(owed)
+          .whenComplete(
+              (ok, failure) -> {
+                if (failure != null) {
+                  queue.enqueueAfter(key, Duration.ofSeconds(2));
+                } else {
+                  tombstones
+                      .get(ended.namespace() + "/" + ended.trigger())
+                      .put(
+                          ended.name(),
+                          ended.withPublished(
+                              Set.of(ended.state() == KeptnState.Failed ? "failed" : "succeeded")));
+                  queue.enqueue(PHASE_KEY + ended.namespace() + "/" + ended.trigger());
+                }
+              });
+    }
+  }
+
+  /** A deleted task's results are still owed while publishing failed; retry them. */
+  public Optional<TaskFacts> tombstone(String namespace, String trigger, String name) {
+    return Optional.ofNullable(
+        tombstones.getOrDefault(namespace + "/" + trigger, Map.of()).get(name));
+  }
+
+  /** The phase check of one trigger: {@code tasks} are its KeptnTasks as cached. */
+  public void settlePhase(String nsTrigger, List<KeptnTask> tasks) {
+    if (phaseDone.contains(nsTrigger) || phaseInFlight.contains(nsTrigger)) {
+      return;
+    }
+    if (phaseAcked.remove(nsTrigger)) {
+      for (KeptnTask t : tasks) {
+        cluster.annotate(
+            t.getMetadata().getNamespace(),
+            t.getMetadata().getName(),
+            Map.of(Keys.PHASE_PUBLISHED, "true"));
+      }
+      phaseDone.add(nsTrigger);
+      tombstones.remove(nsTrigger);
+      return;
+    }
+    List<TaskFacts> facts = new ArrayList<>();
+    for (KeptnTask t : tasks) {
+      String key = t.getMetadata().getNamespace() + "/" + t.getMetadata().getName();
+      facts.add(TaskFacts.of(t).withPublished(recorded.getOrDefault(key, Set.of())));
+    }
+    facts.addAll(tombstones.getOrDefault(nsTrigger, Map.of()).values());
+    Optional<PhaseFacts> phase = PhaseFacts.finished(facts);
+    if (phase.isEmpty()) {
+      return;
+    }
+    phaseInFlight.add(nsTrigger);
+    publisher
+        .publish(factory.phase(phase.get(), clock.instant()))
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure == null) {
+                phaseAcked.add(nsTrigger);
+              }
+              phaseInFlight.remove(nsTrigger);
+              if (failure == null) {
+                queue.enqueue(PHASE_KEY + nsTrigger);
+              } else {
+                queue.enqueueAfter(PHASE_KEY + nsTrigger, Duration.ofSeconds(2));
+              }
+            });
+  }
+
+  /**
+   * Forgets a trigger whose phase is recorded on its tasks (they say so themselves from now on).
+   */
+  public void forgetPhase(String nsTrigger) {
+    phaseDone.remove(nsTrigger);
+  }
+
+  /** Results waiting for Kafka, for readiness and tests. */
+  public int inFlight() {
+    return inFlight.size() + phaseInFlight.size();
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> u = new LinkedHashSet<>(a);
+    u.addAll(b);
+    return u;
+  }
+}

@@ -1,0 +1,220 @@
+package dev.taskbridge.report;
+
+import dev.taskbridge.config.OnTaskFailure;
+import dev.taskbridge.ingest.FieldError;
+import dev.taskbridge.ingest.Intake;
+import dev.taskbridge.keptn.KeptnState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Decides which results a task owes and what they say. Pure: facts in, results out. */
+public final class ResultFactory {
+  /** Retrieves the last lines of a failed attempt's log; empty when unavailable or turned off. */
+  public interface LogTails {
+    String tail(TaskFacts task, int attempt);
+  }
+
+  private final String source;
+  private final OnTaskFailure onTaskFailure;
+
+  public ResultFactory(String source, OnTaskFailure onTaskFailure) {
+    this.source = source;
+    this.onTaskFailure = onTaskFailure;
+  }
+
+  public String source() {
+    return source;
+  }
+
+  /** Results the task owes and has not yet had acknowledged, in publication order. */
+  public List<Result> owed(TaskFacts t, boolean keptnMode, LogTails logs, Instant now) {
+    List<Result> out = new ArrayList<>();
+    boolean started = keptnMode || notEmpty(t.status().jobName);
+    if (started && !t.published().contains("started")) {
+      out.add(started(t, now));
+    }
+    for (int attempt = 1; attempt <= retriedAttempts(t); attempt++) {
+      if (!t.published().contains("retrying." + attempt)) {
+        out.add(retrying(t, attempt, logs.tail(t, attempt), now));
+      }
+    }
+    if (t.state() == KeptnState.Succeeded && !t.published().contains("succeeded")) {
+      out.add(succeeded(t, now));
+    } else if (t.state() == KeptnState.Failed && !t.published().contains("failed")) {
+      int attempts = attempts(t);
+      out.add(failed(t, attempts == 0 ? "" : logs.tail(t, attempts), now));
+    }
+    return out;
+  }
+
+  /** Whether every result of the task, the terminal one included, has been acknowledged. */
+  public static boolean settled(TaskFacts t) {
+    return t.state().isTerminal()
+        && t.published().contains(t.state() == KeptnState.Succeeded ? "succeeded" : "failed");
+  }
+
+  /**
+   * Failed attempts that were followed by another attempt. After a failure, every failed attempt
+   * but the last; after success, all; while running, those the backoff limit lets the Job retry.
+   */
+  static int retriedAttempts(TaskFacts t) {
+    int failed = t.failedAttempts();
+    return switch (t.state()) {
+      case Failed -> Math.max(0, failed - 1);
+      case Succeeded -> failed;
+      default -> Math.min(failed, t.retries());
+    };
+  }
+
+  static int attempts(TaskFacts t) {
+    return t.failedAttempts() + (t.state() == KeptnState.Succeeded ? 1 : 0);
+  }
+
+  Result started(TaskFacts t, Instant now) {
+    Map<String, Object> d = common(t);
+    d.put("taskName", t.name());
+    d.put("taskDefinition", t.definition());
+    d.put("jobName", t.status().jobName == null ? "" : t.status().jobName);
+    d.put("maxAttempts", t.maxAttempts());
+    d.put("startTime", t.status().startTime);
+    return task(t, "started", Result.STARTED, d, now);
+  }
+
+  Result retrying(TaskFacts t, int attempt, String logTail, Instant now) {
+    Map<String, Object> d = common(t);
+    d.put("taskName", t.name());
+    d.put("taskDefinition", t.definition());
+    d.put("attempt", attempt);
+    d.put("maxAttempts", t.maxAttempts());
+    d.put("reason", "AttemptFailed");
+    d.put("message", "attempt " + attempt + " of " + t.maxAttempts() + " failed; another will run");
+    d.put("logTail", logTail);
+    return task(t, "retrying." + attempt, Result.RETRYING, d, now);
+  }
+
+  Result succeeded(TaskFacts t, Instant now) {
+    Map<String, Object> d = common(t);
+    d.put("taskName", t.name());
+    d.put("taskDefinition", t.definition());
+    d.put("attempts", attempts(t));
+    d.put("startTime", t.status().startTime);
+    d.put("endTime", t.status().endTime);
+    d.put("durationSeconds", durationSeconds(t.status().startTime, t.status().endTime));
+    return task(t, "succeeded", Result.SUCCEEDED, d, now);
+  }
+
+  Result failed(TaskFacts t, String logTail, Instant now) {
+    Map<String, Object> d = common(t);
+    d.put("taskName", t.name());
+    d.put("taskDefinition", t.definition());
+    d.put("attempts", attempts(t));
+    d.put("reason", t.status().reason == null ? "Failed" : t.status().reason);
+    d.put("message", t.status().message == null ? "" : t.status().message);
+    d.put("logTail", logTail);
+    d.put("startTime", t.status().startTime);
+    d.put("endTime", t.status().endTime);
+    return task(t, "failed", Result.FAILED, d, now);
+  }
+
+  /** The phase result of a trigger whose tasks have all ended (or that had none). */
+  public Result phase(PhaseFacts p, Instant now) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("appName", p.appName());
+    d.put("appVersion", p.appVersion());
+    d.put("workloadName", p.workloadName());
+    d.put("workloadVersion", p.workloadVersion());
+    d.put("namespace", p.namespace());
+    d.put("checkType", p.checkType());
+    boolean anyFailed = p.tasks().stream().anyMatch(x -> !"Succeeded".equals(x.status()));
+    d.put(
+        "result",
+        !anyFailed ? "pass" : onTaskFailure == OnTaskFailure.warning ? "warning" : "fail");
+    List<Map<String, Object>> tasks = new ArrayList<>();
+    for (PhaseFacts.TaskOutcome o : p.tasks()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("taskName", o.taskName());
+      m.put("taskDefinition", o.taskDefinition());
+      m.put("status", o.status());
+      m.put("reason", o.reason());
+      tasks.add(m);
+    }
+    d.put("tasks", tasks);
+    d.put("startTime", p.startTime());
+    d.put("endTime", p.endTime());
+    return new Result(
+        p.trigger() + ".finished",
+        Result.PHASE_FINISHED,
+        p.trigger(),
+        p.trigger(),
+        p.triggerId(),
+        p.triggerSource(),
+        now,
+        d);
+  }
+
+  /** The rejection of an invalid event; {@code key} and subject are the rejection's subject. */
+  public Result rejected(
+      Intake.Rejected r, String topic, Integer partition, Long offset, Instant now) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    List<Map<String, Object>> errors = new ArrayList<>();
+    for (FieldError e : r.errors()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("field", e.field());
+      m.put("code", e.code());
+      m.put("message", e.message());
+      errors.add(m);
+    }
+    d.put("errors", errors);
+    d.put("topic", topic);
+    d.put("partition", partition);
+    d.put("offset", offset);
+    return new Result(
+        r.subject() + ".rejected",
+        Result.REJECTED,
+        r.subject(),
+        r.subject(),
+        r.id(),
+        r.source(),
+        now,
+        d);
+  }
+
+  private Result task(TaskFacts t, String kind, String type, Map<String, Object> d, Instant now) {
+    return new Result(
+        t.name() + "." + kind,
+        type,
+        t.name(),
+        t.trigger(),
+        t.triggerId(),
+        t.triggerSource(),
+        now,
+        d);
+  }
+
+  static Map<String, Object> common(TaskFacts t) {
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("appName", t.context().appName);
+    d.put("appVersion", t.context().appVersion);
+    d.put("workloadName", t.context().workloadName);
+    d.put("workloadVersion", t.context().workloadVersion);
+    d.put("namespace", t.namespace());
+    d.put("checkType", t.checkType());
+    return d;
+  }
+
+  static Double durationSeconds(String start, String end) {
+    try {
+      return Duration.between(Instant.parse(start), Instant.parse(end)).toMillis() / 1000.0;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static boolean notEmpty(String s) {
+    return s != null && !s.isEmpty();
+  }
+}

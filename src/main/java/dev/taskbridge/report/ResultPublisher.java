@@ -1,0 +1,107 @@
+package dev.taskbridge.report;
+
+import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.metrics.BridgeMetrics;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+
+/**
+ * Sends results to {@code task-results}; each future completes when Kafka acknowledged the record.
+ */
+@ApplicationScoped
+public class ResultPublisher {
+  public static final String CHANNEL = "task-results";
+
+  @Inject
+  @Channel(CHANNEL)
+  @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 20000)
+  Emitter<byte[]> emitter;
+
+  @Inject BridgeMetrics metrics;
+
+  private final CloudEventWriter writer;
+
+  @Inject
+  public ResultPublisher(BridgeConfig config) {
+    this.writer = new CloudEventWriter(config.source(), config.results().contentMode());
+  }
+
+  public CompletionStage<Void> publish(Result r) {
+    CloudEventWriter.Encoded e = writer.encode(r);
+    RecordHeaders headers = new RecordHeaders();
+    e.headers().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Message<byte[]> m =
+        Message.of(
+            e.body(),
+            Metadata.of(
+                OutgoingKafkaRecordMetadata.<String>builder()
+                    .withKey(r.key())
+                    .withHeaders(headers)
+                    .build()),
+            () -> {
+              metrics.resultPublished(r.shortType());
+              done.complete(null);
+              return CompletableFuture.completedFuture(null);
+            },
+            failure -> {
+              done.completeExceptionally(failure);
+              return CompletableFuture.completedFuture(null);
+            });
+    try {
+      emitter.send(m);
+    } catch (RuntimeException ex) {
+      done.completeExceptionally(ex);
+    }
+    return done;
+  }
+
+  /**
+   * Sends one result and waits until Kafka acknowledged it, retrying for as long as the broker is
+   * away (bounded): the caller commits its input only after this returns.
+   */
+  @Retry(
+      maxRetries = 60,
+      delay = 500,
+      maxDuration = 30,
+      durationUnit = ChronoUnit.MINUTES,
+      jitter = 200)
+  @ExponentialBackoff(maxDelay = 15, maxDelayUnit = ChronoUnit.SECONDS)
+  public void publishAndWait(Result r) {
+    try {
+      publish(r).toCompletableFuture().get(3, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while publishing " + r.id(), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException(
+          "result " + r.id() + " not acknowledged: " + e.getMessage(), e);
+    }
+  }
+
+  /** Sends in order; completes when all are acknowledged, or fails with the first failure. */
+  public CompletionStage<Void> publishAll(List<Result> results) {
+    CompletableFuture<?>[] all =
+        results.stream()
+            .map(r -> publish(r).toCompletableFuture())
+            .toArray(CompletableFuture[]::new);
+    return CompletableFuture.allOf(all);
+  }
+}

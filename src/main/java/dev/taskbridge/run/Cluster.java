@@ -1,0 +1,215 @@
+package dev.taskbridge.run;
+
+import dev.taskbridge.keptn.KeptnAppContext;
+import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.KeptnTaskDefinition;
+import dev.taskbridge.keptn.KeptnTaskStatus;
+import dev.taskbridge.plan.FoundDefinition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.microprofile.faulttolerance.Retry;
+
+/**
+ * Every Kubernetes API call the bridge makes, each retried with backoff on transient failures (no
+ * answer, 5xx, 429) through SmallRye Fault Tolerance; permanent refusals surface as {@link
+ * ApiErrors.Permanent}.
+ */
+@ApplicationScoped
+public class Cluster {
+  private final KubernetesClient client;
+
+  public Cluster(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Creates a KeptnTask; false when it already existed (the event was seen before). */
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      maxRetries = 12,
+      delay = 100,
+      maxDuration = 120,
+      durationUnit = ChronoUnit.SECONDS,
+      jitter = 50)
+  @ExponentialBackoff(maxDelay = 10, maxDelayUnit = ChronoUnit.SECONDS)
+  public boolean createTask(KeptnTask task) {
+    return create(
+        "create KeptnTask " + task.getMetadata().getName(),
+        () -> client.resources(KeptnTask.class).resource(task).create());
+  }
+
+  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  public boolean createJob(Job job) {
+    return create(
+        "create Job " + job.getMetadata().getName(),
+        () -> client.batch().v1().jobs().resource(job).create());
+  }
+
+  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  public boolean createConfigMap(ConfigMap cm) {
+    return create(
+        "create ConfigMap " + cm.getMetadata().getName(),
+        () -> client.configMaps().resource(cm).create());
+  }
+
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      maxRetries = 12,
+      delay = 100,
+      maxDuration = 120,
+      durationUnit = ChronoUnit.SECONDS,
+      jitter = 50)
+  @ExponentialBackoff(maxDelay = 10, maxDelayUnit = ChronoUnit.SECONDS)
+  public Optional<KeptnAppContext> appContext(String namespace, String name) {
+    return get(
+        "get KeptnAppContext " + name,
+        () -> client.resources(KeptnAppContext.class).inNamespace(namespace).withName(name).get());
+  }
+
+  /** Looks a definition up in {@code namespace}, then in {@code fallbackNamespace}. */
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      maxRetries = 12,
+      delay = 100,
+      maxDuration = 120,
+      durationUnit = ChronoUnit.SECONDS,
+      jitter = 50)
+  @ExponentialBackoff(maxDelay = 10, maxDelayUnit = ChronoUnit.SECONDS)
+  public Optional<FoundDefinition> definition(
+      String namespace, String fallbackNamespace, String name) {
+    for (String ns : new String[] {namespace, fallbackNamespace}) {
+      if (ns == null) {
+        continue;
+      }
+      Optional<KeptnTaskDefinition> d =
+          get(
+              "get KeptnTaskDefinition " + name,
+              () ->
+                  client.resources(KeptnTaskDefinition.class).inNamespace(ns).withName(name).get());
+      if (d.isPresent()) {
+        return Optional.of(new FoundDefinition(ns, d.get()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  public Optional<Job> job(String namespace, String name) {
+    return get(
+        "get Job " + name,
+        () -> client.batch().v1().jobs().inNamespace(namespace).withName(name).get());
+  }
+
+  /**
+   * Writes the status through the status subresource (a merge patch: no lost-update on metadata).
+   */
+  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 6, delay = 100, jitter = 50)
+  @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
+  public KeptnTask writeStatus(KeptnTask task, KeptnTaskStatus status) {
+    String patch = Serialization.asJson(Map.of("status", status));
+    return call(
+        "write status of KeptnTask " + task.getMetadata().getName(),
+        () ->
+            client
+                .resources(KeptnTask.class)
+                .inNamespace(task.getMetadata().getNamespace())
+                .withName(task.getMetadata().getName())
+                .subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+  }
+
+  /** Merges annotations into a KeptnTask (the bridge's bookkeeping). */
+  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 6, delay = 100, jitter = 50)
+  @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
+  public KeptnTask annotate(String namespace, String name, Map<String, String> annotations) {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("annotations", annotations);
+    String patch = Serialization.asJson(Map.of("metadata", meta));
+    return call(
+        "annotate KeptnTask " + name,
+        () ->
+            client
+                .resources(KeptnTask.class)
+                .inNamespace(namespace)
+                .withName(name)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+  }
+
+  /** Stops a cancelled task's Job (and its pods) and removes its code ConfigMap. */
+  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  public void deleteRun(String namespace, String name) {
+    call(
+        "delete Job " + name,
+        () ->
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(namespace)
+                .withName(name)
+                .withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                .delete());
+    call(
+        "delete ConfigMap " + name,
+        () -> client.configMaps().inNamespace(namespace).withName(name).delete());
+  }
+
+  public String podLogTail(String namespace, String pod, int lines, boolean previous) {
+    try {
+      var p = client.pods().inNamespace(namespace).withName(pod);
+      return previous
+          ? p.terminated().tailingLines(lines).getLog()
+          : p.tailingLines(lines).getLog();
+    } catch (KubernetesClientException e) {
+      return "";
+    }
+  }
+
+  private boolean create(String what, Runnable create) {
+    try {
+      create.run();
+      return true;
+    } catch (KubernetesClientException e) {
+      if (ApiErrors.isConflict(e)) {
+        return false;
+      }
+      throw ApiErrors.classify(what, e);
+    }
+  }
+
+  private <T> Optional<T> get(String what, java.util.function.Supplier<T> get) {
+    try {
+      return Optional.ofNullable(get.get());
+    } catch (KubernetesClientException e) {
+      if (ApiErrors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw ApiErrors.classify(what, e);
+    }
+  }
+
+  private <T> T call(String what, java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (KubernetesClientException e) {
+      if (ApiErrors.isNotFound(e)) {
+        return null;
+      }
+      throw ApiErrors.classify(what, e);
+    }
+  }
+}

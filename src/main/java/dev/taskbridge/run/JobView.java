@@ -1,0 +1,59 @@
+package dev.taskbridge.run;
+
+import dev.taskbridge.keptn.KeptnState;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import java.util.List;
+
+/**
+ * What a Job's status means for its task, as Keptn reads it: {@code Complete} or {@code
+ * SuccessCriteriaMet} is success; {@code Failed} or {@code FailureTarget} is failure, with that
+ * condition's reason and message. Unlike Keptn, a condition whose status is {@code False} does not
+ * count, and the reason comes from the failing condition rather than whichever is first. Pure.
+ *
+ * @param failed pods that failed so far (attempts that ended badly)
+ * @param succeeded pods that succeeded
+ * @param active pods running now
+ */
+public record JobView(
+    KeptnState state, int failed, int succeeded, int active, String reason, String message) {
+
+  public static JobView of(Job job) {
+    JobStatus s = job.getStatus();
+    if (s == null) {
+      return new JobView(KeptnState.Progressing, 0, 0, 0, null, null);
+    }
+    int failed = n(s.getFailed());
+    int succeeded = n(s.getSucceeded());
+    int active = n(s.getActive());
+    List<JobCondition> conditions = s.getConditions() == null ? List.of() : s.getConditions();
+    for (JobCondition c : conditions) {
+      if (holds(c)
+          && ("Complete".equals(c.getType()) || "SuccessCriteriaMet".equals(c.getType()))) {
+        return new JobView(KeptnState.Succeeded, failed, succeeded, active, null, null);
+      }
+    }
+    for (JobCondition c : conditions) {
+      if (holds(c) && ("Failed".equals(c.getType()) || "FailureTarget".equals(c.getType()))) {
+        String reason =
+            c.getReason() == null || c.getReason().isEmpty() ? "JobFailed" : c.getReason();
+        return new JobView(KeptnState.Failed, failed, succeeded, active, reason, c.getMessage());
+      }
+    }
+    return new JobView(KeptnState.Progressing, failed, succeeded, active, null, null);
+  }
+
+  /** Attempts that ended, failed or not: the pods the Job controller counted. */
+  public int endedAttempts() {
+    return failed + succeeded;
+  }
+
+  private static boolean holds(JobCondition c) {
+    return c.getStatus() == null || "True".equals(c.getStatus());
+  }
+
+  private static int n(Integer i) {
+    return i == null ? 0 : i;
+  }
+}

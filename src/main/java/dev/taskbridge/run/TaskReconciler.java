@@ -1,0 +1,298 @@
+package dev.taskbridge.run;
+
+import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.config.RunnerMode;
+import dev.taskbridge.keptn.KeptnState;
+import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.KeptnTaskStatus;
+import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.metrics.BridgeMetrics;
+import dev.taskbridge.plan.FoundDefinition;
+import dev.taskbridge.plan.GoDuration;
+import dev.taskbridge.plan.Planner;
+import dev.taskbridge.report.Reporter;
+import dev.taskbridge.report.TaskFacts;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * Moves one KeptnTask along: creates its Job (standalone mode), mirrors the Job's state into the
+ * task's status, counts attempts, and hands the task to the {@link Reporter}. A terminal task is
+ * never run again.
+ */
+public final class TaskReconciler {
+  private static final Logger LOG = Logger.getLogger(TaskReconciler.class);
+
+  private final Cluster cluster;
+  private final JobFactory jobs;
+  private final Watchers cache;
+  private final Reporter reporter;
+  private final BridgeMetrics metrics;
+  private final WorkQueue queue;
+  private final Clock clock;
+  private final BridgeConfig config;
+  private final Map<String, String> lastCreateError = new ConcurrentHashMap<>();
+
+  public TaskReconciler(
+      Cluster cluster,
+      JobFactory jobs,
+      Watchers cache,
+      Reporter reporter,
+      BridgeMetrics metrics,
+      WorkQueue queue,
+      Clock clock,
+      BridgeConfig config) {
+    this.cluster = cluster;
+    this.jobs = jobs;
+    this.cache = cache;
+    this.reporter = reporter;
+    this.metrics = metrics;
+    this.queue = queue;
+    this.clock = clock;
+    this.config = config;
+  }
+
+  public void reconcile(String key) {
+    KeptnTask task = cache.task(key);
+    if (task == null || task.getMetadata().getDeletionTimestamp() != null) {
+      return;
+    }
+    if (!KeptnState.of(status(task).status).isTerminal()) {
+      task =
+          config.runner().mode() == RunnerMode.standalone ? advance(key, task) : follow(key, task);
+    } else {
+      reporter.terminalSeen(key);
+    }
+    reporter.settle(key, task);
+  }
+
+  /** Standalone mode: the bridge runs the Job. */
+  private KeptnTask advance(String key, KeptnTask task) {
+    String name = task.getMetadata().getName();
+    Job job = cache.job(task.getMetadata().getNamespace(), name);
+    if (job == null && status(task).jobName != null) {
+      job = cluster.job(task.getMetadata().getNamespace(), name).orElse(null);
+      if (job == null) {
+        return finish(
+            key,
+            task,
+            KeptnState.Failed,
+            Reasons.JOB_DELETED,
+            "the Job was deleted before it finished; the task is not run again");
+      }
+    }
+    return job == null ? start(key, task) : observe(key, task, job);
+  }
+
+  private KeptnTask start(String key, KeptnTask task) {
+    String ns = task.getMetadata().getNamespace();
+    String defName = task.getSpec().taskDefinition;
+    Instant createdAt = created(task);
+    Duration timeout =
+        GoDuration.parse(task.getSpec().timeout).orElse(Planner.KEPTN_DEFAULT_TIMEOUT);
+    if (lastCreateError.containsKey(key) && clock.instant().isAfter(createdAt.plus(timeout))) {
+      return finish(
+          key,
+          task,
+          KeptnState.Failed,
+          Reasons.JOB_CREATE_FAILED,
+          "no Job could be created within the timeout: " + lastCreateError.remove(key));
+    }
+    String defNs = annotation(task, Keys.DEFINITION_NAMESPACE);
+    Optional<FoundDefinition> def =
+        cluster.definition(
+            defNs != null ? defNs : ns, defNs != null ? null : config.keptnNamespace(), defName);
+    if (def.isEmpty() && defNs != null) {
+      def = cluster.definition(ns, config.keptnNamespace(), defName);
+    }
+    if (def.isEmpty()) {
+      return finish(
+          key,
+          task,
+          KeptnState.Failed,
+          Reasons.DEFINITION_NOT_FOUND,
+          "KeptnTaskDefinition "
+              + defName
+              + " not found in "
+              + ns
+              + " or "
+              + config.keptnNamespace());
+    }
+    try {
+      var spec = def.get().definition().getSpec();
+      var ref =
+          spec == null
+              ? null
+              : spec.deno != null && spec.deno.functionRef != null
+                  ? spec.deno.functionRef
+                  : spec.python != null && spec.python.functionRef != null
+                      ? spec.python.functionRef
+                      : null;
+      var parent =
+          ref == null || ref.name == null
+              ? null
+              : cluster
+                  .definition(def.get().namespace(), config.keptnNamespace(), ref.name)
+                  .map(FoundDefinition::definition)
+                  .orElse(null);
+      DesiredRun run = jobs.desired(task, def.get().definition(), parent);
+      if (run.codeConfigMap() != null) {
+        cluster.createConfigMap(run.codeConfigMap());
+      }
+      boolean created = cluster.createJob(run.job());
+      lastCreateError.remove(key);
+      if (created) {
+        metrics.taskStarted(task.getSpec().checkType);
+        Instant received = instant(annotation(task, Keys.RECEIVED_AT));
+        if (received != null) {
+          metrics.eventToJob(Duration.between(received, clock.instant()));
+        }
+      }
+    } catch (DefinitionProblem p) {
+      return finish(key, task, KeptnState.Failed, p.reason(), p.getMessage());
+    } catch (ApiErrors.Permanent e) {
+      return finish(key, task, KeptnState.Failed, Reasons.JOB_CREATE_FAILED, e.getMessage());
+    } catch (ApiErrors.Transient e) {
+      lastCreateError.put(key, e.getMessage());
+      LOG.warnf("Job for %s not created yet: %s", key, e.getMessage());
+      queue.enqueueAfter(key, Duration.ofSeconds(5));
+      return task;
+    }
+    KeptnTaskStatus s = status(task);
+    s.jobName = task.getMetadata().getName();
+    s.status = KeptnState.Progressing.name();
+    s.startTime = s.startTime != null ? s.startTime : now();
+    return written(task, cluster.writeStatus(task, s));
+  }
+
+  private KeptnTask observe(String key, KeptnTask task, Job job) {
+    JobView view = JobView.of(job);
+    task = countAttempts(task, view.failed() + cache.podRestarts(job));
+    if (view.state().isTerminal()) {
+      return finish(
+          key, task, job.getMetadata().getName(), view.state(), view.reason(), view.message());
+    }
+    KeptnTaskStatus s = status(task);
+    if (!KeptnState.Progressing.name().equals(s.status) || s.jobName == null) {
+      s.jobName = job.getMetadata().getName();
+      s.status = KeptnState.Progressing.name();
+      s.startTime = s.startTime != null ? s.startTime : now();
+      return written(task, cluster.writeStatus(task, s));
+    }
+    return task;
+  }
+
+  /**
+   * Keptn mode: Keptn's operator runs the Job and writes the status; the bridge counts attempts.
+   */
+  private KeptnTask follow(String key, KeptnTask task) {
+    KeptnTaskStatus s = status(task);
+    if (s.jobName == null || s.jobName.isEmpty()) {
+      String ns = task.getMetadata().getNamespace();
+      if (cluster
+          .definition(ns, config.keptnNamespace(), task.getSpec().taskDefinition)
+          .isEmpty()) {
+        return finish(
+            key,
+            task,
+            KeptnState.Failed,
+            Reasons.DEFINITION_NOT_FOUND,
+            "KeptnTaskDefinition " + task.getSpec().taskDefinition + " not found");
+      }
+      return task;
+    }
+    Job job = cache.job(task.getMetadata().getNamespace(), s.jobName);
+    return job == null
+        ? task
+        : countAttempts(task, JobView.of(job).failed() + cache.podRestarts(job));
+  }
+
+  private KeptnTask countAttempts(KeptnTask task, int failed) {
+    TaskFacts facts = TaskFacts.of(task);
+    if (failed <= facts.failedAttempts()) {
+      return task;
+    }
+    int retried =
+        Math.min(failed, facts.retries()) - Math.min(facts.failedAttempts(), facts.retries());
+    if (retried > 0) {
+      metrics.taskRetried(facts.checkType(), retried);
+    }
+    return written(
+        task,
+        cluster.annotate(
+            facts.namespace(), facts.name(), Map.of(Keys.ATTEMPTS, Integer.toString(failed))));
+  }
+
+  private KeptnTask finish(
+      String key, KeptnTask task, KeptnState state, String reason, String message) {
+    return finish(key, task, null, state, reason, message);
+  }
+
+  private KeptnTask finish(
+      String key, KeptnTask task, String jobName, KeptnState state, String reason, String message) {
+    KeptnTaskStatus s = status(task);
+    if (jobName != null) {
+      s.jobName = jobName;
+      s.startTime = s.startTime != null ? s.startTime : now();
+    }
+    s.status = state.name();
+    s.reason = state == KeptnState.Succeeded ? null : reason;
+    s.message = state == KeptnState.Succeeded ? null : message;
+    s.endTime = now();
+    KeptnTask updated = written(task, cluster.writeStatus(task, s));
+    reporter.terminalSeen(key);
+    Instant start = instant(s.startTime);
+    metrics.taskFinished(
+        task.getSpec().checkType,
+        state.name(),
+        reason,
+        start == null ? null : Duration.between(start, clock.instant()));
+    return updated;
+  }
+
+  private static KeptnTask written(KeptnTask before, KeptnTask after) {
+    return after == null ? before : after;
+  }
+
+  static KeptnTaskStatus status(KeptnTask task) {
+    KeptnTaskStatus s = task.getStatus();
+    KeptnTaskStatus copy = new KeptnTaskStatus();
+    if (s != null) {
+      copy.jobName = s.jobName;
+      copy.status = s.status;
+      copy.message = s.message;
+      copy.reason = s.reason;
+      copy.startTime = s.startTime;
+      copy.endTime = s.endTime;
+    }
+    return copy;
+  }
+
+  private String now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).toString();
+  }
+
+  private static Instant created(KeptnTask task) {
+    Instant i = instant(task.getMetadata().getCreationTimestamp());
+    return i == null ? Instant.EPOCH : i;
+  }
+
+  static String annotation(KeptnTask task, String key) {
+    var a = task.getMetadata().getAnnotations();
+    return a == null ? null : a.get(key);
+  }
+
+  static Instant instant(String s) {
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package dev.taskbridge.run;
+
+import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.config.RunnerMode;
+import dev.taskbridge.keptn.KeptnState;
+import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.KeptnTaskStatus;
+import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.metrics.BridgeMetrics;
+import dev.taskbridge.report.Reporter;
+import dev.taskbridge.report.ResultFactory;
+import dev.taskbridge.report.ResultPublisher;
+import dev.taskbridge.report.TaskFacts;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * Informers on the bridge's KeptnTasks, Jobs and pods (label {@code app.kubernetes.io/managed-by}),
+ * feeding one work queue: every change of a task, its Job or its pods reconciles that task. No
+ * polling.
+ */
+@ApplicationScoped
+public class Watchers {
+  private static final Logger LOG = Logger.getLogger(Watchers.class);
+  static final String TRIGGER_INDEX = "trigger";
+  static final String JOB_INDEX = "job";
+  static final String DELETED_KEY = "deleted:";
+
+  private final KubernetesClient client;
+  private final BridgeConfig config;
+  private final Cluster cluster;
+  private final ResultPublisher publisher;
+  private final BridgeMetrics metrics;
+  private final Leadership leadership;
+  private final Clock clock;
+
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Map<String, SharedIndexInformer<KeptnTask>> tasks = new ConcurrentHashMap<>();
+  private final Map<String, SharedIndexInformer<Job>> jobs = new ConcurrentHashMap<>();
+  private final Map<String, SharedIndexInformer<Pod>> pods = new ConcurrentHashMap<>();
+  private final Map<String, KeptnTask> deleted = new ConcurrentHashMap<>();
+  private WorkQueue queue;
+  private Reporter reporter;
+  private TaskReconciler reconciler;
+  private volatile boolean started;
+
+  public Watchers(
+      KubernetesClient client,
+      BridgeConfig config,
+      Cluster cluster,
+      ResultPublisher publisher,
+      BridgeMetrics metrics,
+      Leadership leadership,
+      Clock clock) {
+    this.client = client;
+    this.config = config;
+    this.cluster = cluster;
+    this.publisher = publisher;
+    this.metrics = metrics;
+    this.leadership = leadership;
+    this.clock = clock;
+  }
+
+  void onStart(@Observes @Priority(2000) StartupEvent ev) {
+    queue = new WorkQueue("reconcile", 4, this::handle);
+    boolean keptn = config.runner().mode() == RunnerMode.keptn;
+    ResultFactory factory = new ResultFactory(config.source(), config.results().onTaskFailure());
+    reporter =
+        new Reporter(
+            cluster,
+            publisher,
+            factory,
+            metrics,
+            queue,
+            clock,
+            keptn,
+            new LogTails(
+                this, cluster, config.results().logTailLines(), config.runner().restartPolicy()));
+    reconciler =
+        new TaskReconciler(
+            cluster,
+            new JobFactory(RunnerSettings.of(config.runner())),
+            this,
+            reporter,
+            metrics,
+            queue,
+            clock,
+            config);
+    for (String ns : watchedNamespaces()) {
+      tasks.put(ns, inform(client.resources(KeptnTask.class), ns, KeptnTask.class));
+      jobs.put(ns, inform(client.batch().v1().jobs(), ns, Job.class));
+      pods.put(ns, inform(client.pods(), ns, Pod.class));
+    }
+    metrics.activeTasks(this, w -> w.active("pre"), w -> w.active("post"));
+    started = true;
+    leadership.start(
+        leading -> {
+          if (leading) {
+            enqueueAllCached();
+          }
+        });
+    LOG.infof(
+        "watching KeptnTasks, Jobs and pods in %s (%s mode)",
+        watchedNamespaces(), config.runner().mode());
+  }
+
+  private List<String> watchedNamespaces() {
+    return config.namespaces().contains("*") ? List.of("*") : config.namespaces();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends HasMetadata, L extends KubernetesResourceList<T>, R extends Resource<T>>
+      SharedIndexInformer<T> inform(MixedOperation<T, L, R> op, String ns, Class<T> type) {
+    FilterWatchListDeletable<T, L, R> scoped =
+        ns.equals("*") ? op.inAnyNamespace() : op.inNamespace(ns);
+    SharedIndexInformer<T> informer =
+        scoped.withLabel(Keys.MANAGED_BY, Keys.PRODUCT).runnableInformer(0);
+    if (type == KeptnTask.class) {
+      informer.addIndexers(
+          Map.of(
+              TRIGGER_INDEX,
+              (Function<T, List<String>>)
+                  t -> List.of(t.getMetadata().getNamespace() + "/" + label(t, Keys.TRIGGER))));
+    }
+    if (type == Pod.class) {
+      informer.addIndexers(
+          Map.of(
+              JOB_INDEX,
+              (Function<T, List<String>>)
+                  p -> List.of(p.getMetadata().getNamespace() + "/" + jobOf((Pod) p))));
+    }
+    informer.addEventHandler(
+        new ResourceEventHandler<T>() {
+          @Override
+          public void onAdd(T obj) {
+            changed(type, obj);
+          }
+
+          @Override
+          public void onUpdate(T oldObj, T newObj) {
+            changed(type, newObj);
+          }
+
+          @Override
+          public void onDelete(T obj, boolean finalStateUnknown) {
+            if (type == KeptnTask.class) {
+              taskDeleted((KeptnTask) obj);
+            } else {
+              changed(type, obj);
+            }
+          }
+        });
+    informer.start();
+    informers.add(informer);
+    return informer;
+  }
+
+  private void changed(Class<?> type, HasMetadata obj) {
+    if (!leadership.isLeader()) {
+      return;
+    }
+    String ns = obj.getMetadata().getNamespace();
+    String task =
+        type == KeptnTask.class
+            ? obj.getMetadata().getName()
+            : type == Job.class ? taskOfJob((Job) obj) : label(obj, Keys.TASK);
+    if (task != null) {
+      queue.enqueue(ns + "/" + task);
+    }
+  }
+
+  private void taskDeleted(KeptnTask task) {
+    if (!leadership.isLeader()) {
+      return;
+    }
+    String key = task.getMetadata().getNamespace() + "/" + task.getMetadata().getName();
+    deleted.put(key, task);
+    queue.enqueue(DELETED_KEY + key);
+  }
+
+  private void handle(String key) {
+    if (!leadership.isLeader()) {
+      return;
+    }
+    if (key.startsWith(Reporter.PHASE_KEY)) {
+      String nsTrigger = key.substring(Reporter.PHASE_KEY.length());
+      List<KeptnTask> byTrigger = tasksOfTrigger(nsTrigger);
+      reporter.settlePhase(nsTrigger, byTrigger);
+      if (!byTrigger.isEmpty()
+          && byTrigger.stream().allMatch(t -> TaskFacts.of(t).phasePublished())) {
+        reporter.forgetPhase(nsTrigger);
+      }
+    } else if (key.startsWith(DELETED_KEY)) {
+      cancel(key.substring(DELETED_KEY.length()));
+    } else {
+      reconciler.reconcile(key);
+    }
+  }
+
+  /**
+   * A KeptnTask deleted before it ended is cancelled: its Job is stopped and it is reported Failed.
+   */
+  private void cancel(String key) {
+    KeptnTask last = deleted.remove(key);
+    if (last == null) {
+      return;
+    }
+    KeptnTaskStatus s = TaskReconciler.status(last);
+    if (KeptnState.of(s.status).isTerminal()) {
+      return;
+    }
+    if (config.runner().mode() == RunnerMode.standalone) {
+      cluster.deleteRun(last.getMetadata().getNamespace(), last.getMetadata().getName());
+    }
+    s.status = KeptnState.Failed.name();
+    s.reason = Reasons.CANCELLED;
+    s.message = "the KeptnTask was deleted before it finished";
+    s.endTime = clock.instant().toString();
+    metrics.taskFinished(
+        last.getSpec().checkType, KeptnState.Failed.name(), Reasons.CANCELLED, null);
+    reporter.cancelled(key, TaskFacts.of(last).withStatus(s));
+  }
+
+  private void enqueueAllCached() {
+    tasks
+        .values()
+        .forEach(
+            i ->
+                i.getStore()
+                    .list()
+                    .forEach(
+                        t ->
+                            queue.enqueue(
+                                t.getMetadata().getNamespace() + "/" + t.getMetadata().getName())));
+  }
+
+  /** Enqueues a task (used by the sweep and by ingest after creating tasks). */
+  public void enqueue(String namespace, String name) {
+    if (started && leadership.isLeader()) {
+      queue.enqueue(namespace + "/" + name);
+    }
+  }
+
+  public boolean synced() {
+    return started && informers.stream().allMatch(SharedIndexInformer::hasSynced);
+  }
+
+  public boolean watching() {
+    return started && informers.stream().allMatch(SharedIndexInformer::isWatching);
+  }
+
+  public int pending() {
+    return queue == null ? 0 : queue.pending() + reporter.inFlight();
+  }
+
+  KeptnTask task(String key) {
+    String ns = key.substring(0, key.indexOf('/'));
+    var informer = tasks.getOrDefault(ns, tasks.get("*"));
+    return informer == null ? null : informer.getIndexer().getByKey(key);
+  }
+
+  Job job(String ns, String name) {
+    var informer = jobs.getOrDefault(ns, jobs.get("*"));
+    return informer == null
+        ? null
+        : informer.getIndexer().getByKey(Cache.namespaceKeyFunc(ns, name));
+  }
+
+  List<Pod> podsOf(Job job) {
+    String ns = job.getMetadata().getNamespace();
+    var informer = pods.getOrDefault(ns, pods.get("*"));
+    return informer == null
+        ? List.of()
+        : informer.getIndexer().byIndex(JOB_INDEX, ns + "/" + job.getMetadata().getName());
+  }
+
+  /** Container restarts of a Job's pods: the failed attempts that {@code OnFailure} hides. */
+  int podRestarts(Job job) {
+    int restarts = 0;
+    for (Pod p : podsOf(job)) {
+      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
+        for (var cs : p.getStatus().getContainerStatuses()) {
+          restarts += cs.getRestartCount() == null ? 0 : cs.getRestartCount();
+        }
+      }
+    }
+    return restarts;
+  }
+
+  List<KeptnTask> tasksOfTrigger(String nsTrigger) {
+    String ns = nsTrigger.substring(0, nsTrigger.indexOf('/'));
+    var informer = tasks.getOrDefault(ns, tasks.get("*"));
+    return informer == null ? List.of() : informer.getIndexer().byIndex(TRIGGER_INDEX, nsTrigger);
+  }
+
+  /** Every cached task, for the sweep. */
+  public List<KeptnTask> cachedTasks() {
+    List<KeptnTask> all = new ArrayList<>();
+    tasks.values().forEach(i -> all.addAll(i.getStore().list()));
+    return all;
+  }
+
+  double active(String checkType) {
+    long n = 0;
+    for (var i : tasks.values()) {
+      for (KeptnTask t : i.getStore().list()) {
+        if (t.getSpec() != null
+            && checkType.equals(t.getSpec().checkType)
+            && !KeptnState.of(t.getStatus() == null ? null : t.getStatus().status).isTerminal()) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
+  private static String taskOfJob(Job job) {
+    if (job.getMetadata().getOwnerReferences() != null) {
+      for (var o : job.getMetadata().getOwnerReferences()) {
+        if ("KeptnTask".equals(o.getKind())) {
+          return o.getName();
+        }
+      }
+    }
+    String t = label(job, Keys.TASK);
+    return t != null ? t : job.getMetadata().getName();
+  }
+
+  static String jobOf(Pod p) {
+    String j = label(p, "batch.kubernetes.io/job-name");
+    j = j != null ? j : label(p, "job-name");
+    return j != null ? j : String.valueOf(label(p, Keys.TASK));
+  }
+
+  static String label(HasMetadata o, String key) {
+    var l = o.getMetadata().getLabels();
+    return l == null ? null : l.get(key);
+  }
+
+  void onStop(@Observes ShutdownEvent ev) {
+    informers.forEach(SharedIndexInformer::stop);
+    if (queue != null) {
+      queue.close();
+    }
+  }
+}

@@ -1,0 +1,193 @@
+package dev.taskbridge.sandbox;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fabric8's Kubernetes API server in CRUD mode, with Keptn's CRDs installed (so the status
+ * subresource behaves as on a real server), serving pod logs that the Job simulator writes,
+ * recording every request, and able to answer chosen requests with errors (fault injection for
+ * tests).
+ */
+public final class ApiServer implements AutoCloseable {
+  public static final List<String> CRDS =
+      List.of(
+          "keptn-crds/lifecycle.keptn.sh_keptntasks.yaml",
+          "keptn-crds/lifecycle.keptn.sh_keptntaskdefinitions.yaml",
+          "keptn-crds/lifecycle.keptn.sh_keptnappcontexts.yaml");
+  private static final Pattern LOG_PATH =
+      Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
+
+  /**
+   * An injected failure: requests matching {@code method} and a path containing {@code pathPart}.
+   */
+  public record Fault(
+      String method, String pathPart, int code, double probability, int[] remaining) {}
+
+  /** One request as the server saw it. */
+  public record Request(String method, String path) {}
+
+  private final KubernetesMockServer server;
+  private final Map<String, String> logs = new ConcurrentHashMap<>();
+  private final List<Fault> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
+  private final java.util.Random random = new java.util.Random(42);
+  private volatile boolean recording;
+
+  private ApiServer(int port) throws Exception {
+    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    Dispatcher dispatcher =
+        new Dispatcher() {
+          @Override
+          public MockResponse dispatch(RecordedRequest request) {
+            return handle(crud, request);
+          }
+        };
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init(InetAddress.getByName("127.0.0.1"), port);
+  }
+
+  /** Starts the server ({@code port} 0 picks a free one) and installs Keptn's CRDs. */
+  public static ApiServer start(int port) {
+    try {
+      ApiServer s = new ApiServer(port);
+      try (KubernetesClient c = s.client()) {
+        for (String crd : CRDS) {
+          try (InputStream in = ApiServer.class.getClassLoader().getResourceAsStream(crd)) {
+            c.apiextensions()
+                .v1()
+                .customResourceDefinitions()
+                .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
+                .create();
+          }
+        }
+      }
+      return s;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the embedded Kubernetes API server", e);
+    }
+  }
+
+  public String url() {
+    return server.url("/");
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  /** A new client of this server (the caller closes it). */
+  public KubernetesClient client() {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new io.fabric8.kubernetes.client.ConfigBuilder()
+                .withMasterUrl(url())
+                .withTrustCerts(true)
+                .withNamespace("default")
+                .withRequestRetryBackoffLimit(0)
+                .build())
+        .build();
+  }
+
+  /** Sets what {@code GET .../pods/{pod}/log} answers. */
+  public void podLog(String namespace, String pod, String log) {
+    logs.put(namespace + "/" + pod, log);
+  }
+
+  /** Answers the next {@code times} matching requests with {@code code}. */
+  public void failNext(String method, String pathPart, int code, int times) {
+    faults.add(new Fault(method, pathPart, code, 1.0, new int[] {times}));
+  }
+
+  /**
+   * Answers matching requests with {@code code} at random, with the given probability, until
+   * cleared.
+   */
+  public void failRandomly(String method, String pathPart, int code, double probability) {
+    faults.add(new Fault(method, pathPart, code, probability, new int[] {Integer.MAX_VALUE}));
+  }
+
+  public void clearFaults() {
+    faults.clear();
+  }
+
+  public void record(boolean on) {
+    recording = on;
+  }
+
+  public List<Request> recorded() {
+    return new ArrayList<>(requests);
+  }
+
+  private MockResponse handle(KubernetesCrudDispatcher crud, RecordedRequest request) {
+    String path = request.getPath();
+    if (recording) {
+      requests.add(new Request(request.getMethod(), path));
+    }
+    for (Fault f : faults) {
+      if (f.method().equals(request.getMethod()) && path.contains(f.pathPart())) {
+        synchronized (f) {
+          if (f.remaining()[0] > 0 && random.nextDouble() < f.probability()) {
+            f.remaining()[0]--;
+            return new MockResponse()
+                .setResponseCode(f.code())
+                .setBody(
+                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
+                        + f.code()
+                        + ",\"message\":\"injected fault\"}");
+          }
+        }
+      }
+    }
+    Matcher m = LOG_PATH.matcher(path);
+    if ("GET".equals(request.getMethod()) && m.matches()) {
+      String log = logs.get(m.group(1) + "/" + m.group(2));
+      if (log == null) {
+        return new MockResponse()
+            .setResponseCode(404)
+            .setBody("{\"kind\":\"Status\",\"code\":404}");
+      }
+      return new MockResponse().setResponseCode(200).setBody(tail(log, m.group(3)));
+    }
+    return crud.dispatch(request);
+  }
+
+  static String tail(String log, String query) {
+    Matcher m = Pattern.compile("tailLines=(\\d+)").matcher(query == null ? "" : query);
+    if (!m.find()) {
+      return log;
+    }
+    String[] lines = log.split("\n", -1);
+    int n = Integer.parseInt(m.group(1));
+    int end = log.endsWith("\n") ? lines.length - 1 : lines.length;
+    int from = Math.max(0, end - n);
+    return String.join("\n", java.util.Arrays.copyOfRange(lines, from, end))
+        + (log.endsWith("\n") ? "\n" : "");
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+}

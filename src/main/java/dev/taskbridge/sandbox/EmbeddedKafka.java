@@ -1,0 +1,140 @@
+package dev.taskbridge.sandbox;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real single-node Kafka broker (KRaft, broker and controller in one) inside this JVM, for the
+ * sandbox and the tests. It can be stopped and started again on the same port with its data, like a
+ * broker restart.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+  private final int brokerPort;
+  private final int controllerPort;
+  private final Path dataDir;
+  private final int partitions;
+  private KafkaRaftServer server;
+
+  private EmbeddedKafka(int brokerPort, int partitions) throws IOException {
+    this.brokerPort = brokerPort == 0 ? freePort() : brokerPort;
+    this.controllerPort = freePort();
+    this.partitions = partitions;
+    this.dataDir = Files.createTempDirectory("taskbridge-kraft-");
+  }
+
+  /** Formats storage and starts a broker; {@code port} 0 picks a free one. */
+  public static EmbeddedKafka start(int port, int partitions) {
+    try {
+      EmbeddedKafka k = new EmbeddedKafka(port, partitions);
+      new Formatter()
+          .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+          .setNodeId(1)
+          .setClusterId(Uuid.randomUuid().toString())
+          .setDirectories(List.of(k.dataDir.toString()))
+          .setMetadataLogDirectory(k.dataDir.toString())
+          .setControllerListenerName("CONTROLLER")
+          .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+          .run();
+      k.startServer();
+      return k;
+    } catch (Exception e) {
+      throw new IllegalStateException("could not start the embedded Kafka broker", e);
+    }
+  }
+
+  public String bootstrapServers() {
+    return "127.0.0.1:" + brokerPort;
+  }
+
+  public synchronized boolean running() {
+    return server != null;
+  }
+
+  /** Stops the broker, keeping its data (a broker outage). */
+  public synchronized void stopBroker() {
+    if (server != null) {
+      server.shutdown();
+      server.awaitShutdown();
+      server = null;
+    }
+  }
+
+  /** Starts the stopped broker again on the same port with the same data. */
+  public synchronized void startBroker() {
+    if (server == null) {
+      try {
+        startServer();
+      } catch (Exception e) {
+        throw new IllegalStateException("could not restart the embedded Kafka broker", e);
+      }
+    }
+  }
+
+  private void startServer() throws Exception {
+    Properties p = new Properties();
+    p.put("process.roles", "broker,controller");
+    p.put("node.id", "1");
+    p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.put("controller.listener.names", "CONTROLLER");
+    p.put("inter.broker.listener.name", "PLAINTEXT");
+    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("log.dirs", dataDir.toString());
+    p.put("num.partitions", Integer.toString(partitions));
+    p.put("auto.create.topics.enable", "true");
+    p.put("offsets.topic.replication.factor", "1");
+    p.put("offsets.topic.num.partitions", "1");
+    p.put("transaction.state.log.replication.factor", "1");
+    p.put("transaction.state.log.min.isr", "1");
+    p.put("share.coordinator.state.topic.replication.factor", "1");
+    p.put("share.coordinator.state.topic.min.isr", "1");
+    p.put("group.initial.rebalance.delay.ms", "0");
+    KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
+    s.startup();
+    server = s;
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    stopBroker();
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a temp directory left behind is harmless
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.taskbridge.sandbox;
+
+import dev.taskbridge.config.BridgeConfig;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.arc.profile.IfBuildProfile;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code ./mvnw quarkus:dev}: starts a real Kafka broker and a Kubernetes API server (Keptn's CRDs,
+ * sample task definitions and an app context loaded) inside the dev JVM, and the Job simulator.
+ * Exists only in the dev build profile; {@code bridge.sandbox.enabled=false} (or your own broker /
+ * API server) turns it off.
+ */
+@IfBuildProfile("dev")
+@ApplicationScoped
+public class Sandbox {
+  private static final Logger LOG = Logger.getLogger(Sandbox.class);
+  static final String SAMPLES = "sandbox/samples.yaml";
+
+  private EmbeddedKafka kafka;
+  private ApiServer api;
+  private JobSimulator simulator;
+
+  void start(
+      @Observes @Priority(1) StartupEvent ev,
+      BridgeConfig config,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
+      @ConfigProperty(name = "quarkus.kubernetes-client.api-server-url")
+          java.util.Optional<String> apiUrl)
+      throws java.io.IOException {
+    if (!config.sandbox().enabled()) {
+      LOG.info("sandbox off: using the configured Kafka broker and Kubernetes API server");
+      return;
+    }
+    long t0 = System.nanoTime();
+    BridgeConfig.Sandbox s = config.sandbox();
+    if (bootstrap.equals("127.0.0.1:" + s.kafkaPort())
+        || bootstrap.equals("localhost:" + s.kafkaPort())) {
+      kafka = EmbeddedKafka.start(s.kafkaPort(), 3);
+    }
+    if (apiUrl.map(u -> u.contains(":" + s.apiServerPort())).orElse(false)) {
+      api = ApiServer.start(s.apiServerPort());
+      try (KubernetesClient c = api.client()) {
+        for (String ns : List.of("default", config.keptnNamespace())) {
+          c.namespaces()
+              .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+              .create();
+        }
+        try (InputStream in = Sandbox.class.getClassLoader().getResourceAsStream(SAMPLES)) {
+          List<HasMetadata> samples = Serialization.unmarshal(in);
+          for (HasMetadata o : samples) {
+            c.resource(o).inNamespace(o.getMetadata().getNamespace()).create();
+          }
+        }
+      }
+      simulator =
+          new JobSimulator(api)
+              .script("sandbox-always-fails", Script.failAlways())
+              .script("sandbox-flaky", Script.failTimesThenSucceed(2))
+              .defaultScript(Script.succeed().taking(Duration.ofSeconds(2)))
+              .start();
+    }
+    String banner =
+        """
+
+        ================================== SANDBOX ==================================
+         keptn-task-bridge is running against EMBEDDED test infrastructure:
+           Kafka broker        %s   (topics deployment-events, task-results)
+           Kubernetes API      %s   (Keptn CRDs, sample definitions loaded)
+           Job simulator       %s   (no real pods run: Jobs are simulated)
+         Nothing here is a real cluster. Turn it off with -Dbridge.sandbox.enabled=false
+        ============================ sandbox ready in %d ms ============================
+        """
+            .formatted(
+                kafka != null ? kafka.bootstrapServers() : bootstrap + " (yours)",
+                api != null ? api.url() : apiUrl.orElse("(kubeconfig)") + " (yours)",
+                simulator != null ? "on" : "off",
+                (System.nanoTime() - t0) / 1_000_000);
+    LOG.warn(banner);
+  }
+
+  void stop(@Observes ShutdownEvent ev) {
+    if (simulator != null) {
+      simulator.close();
+    }
+    if (api != null) {
+      api.close();
+    }
+    if (kafka != null) {
+      kafka.close();
+    }
+  }
+}

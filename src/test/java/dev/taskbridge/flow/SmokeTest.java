@@ -1,0 +1,47 @@
+package dev.taskbridge.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.testing.Bus;
+import dev.taskbridge.testing.Ce;
+import dev.taskbridge.testing.Defs;
+import dev.taskbridge.testing.Events;
+import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.TestInfra;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** One event through everything real: the broker, the service, the API server and the Job simulator. */
+@QuarkusTest
+@WithTestResource(InfraResource.class)
+class SmokeTest {
+
+  @Test
+  void eventOnKafkaRunsItsTaskAndPublishesTheResults() {
+    Defs.apply(Defs.container("team-a", "smoke-check"));
+    Events event = Events.pre("team-a", "shop", "1.2.3").tasks("smoke-check");
+
+    Bus.send(event.binary(Bus.EVENTS));
+
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+        assertThat(Bus.results().forTrigger(event.trigger())).extracting(Ce::kind)
+            .containsExactly("task.started", "task.succeeded", "phase.finished"));
+    List<KeptnTask> tasks = TestInfra.client().resources(KeptnTask.class).inNamespace("team-a")
+        .withLabel("taskbridge.dev/trigger", event.trigger()).list().getItems();
+    assertThat(tasks).hasSize(1);
+    KeptnTask task = tasks.get(0);
+    assertThat(task.getStatus().status).isEqualTo("Succeeded");
+    Job job = TestInfra.client().batch().v1().jobs().inNamespace("team-a")
+        .withName(task.getMetadata().getName()).get();
+    assertThat(job).isNotNull();
+    assertThat(job.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo(task.getMetadata().getName());
+    Ce phase = Bus.results().forTrigger(event.trigger()).get(2);
+    assertThat(phase.data().get("result").asText()).isEqualTo("pass");
+  }
+}

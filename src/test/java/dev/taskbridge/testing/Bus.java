@@ -1,0 +1,50 @@
+package dev.taskbridge.testing;
+
+import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Kafka from the test's side: sends with KafkaCompanion, reads results and dead letters back. */
+public final class Bus {
+  public static final String EVENTS = "deployment-events";
+  public static final String RESULTS = "task-results";
+  public static final String DLQ = "deployment-events-dlq";
+
+  private static KafkaCompanion companion;
+  private static TopicLog results;
+  private static TopicLog dlq;
+
+  private Bus() {}
+
+  public static synchronized KafkaCompanion companion() {
+    if (companion == null) {
+      companion = new KafkaCompanion(TestInfra.kafka().bootstrapServers());
+    }
+    return companion;
+  }
+
+  public static void send(ProducerRecord<byte[], byte[]> record) {
+    sendAll(List.of(record));
+  }
+
+  public static void sendAll(List<ProducerRecord<byte[], byte[]>> records) {
+    companion().produce(Serdes.ByteArray(), Serdes.ByteArray()).fromRecords(records)
+        .awaitCompletion(Duration.ofSeconds(60));
+  }
+
+  public static synchronized TopicLog results() {
+    if (results == null) {
+      results = new TopicLog(TestInfra.kafka().bootstrapServers(), RESULTS);
+    }
+    return results;
+  }
+
+  public static synchronized TopicLog deadLetters() {
+    if (dlq == null) {
+      dlq = new TopicLog(TestInfra.kafka().bootstrapServers(), DLQ);
+    }
+    return dlq;
+  }
+}

@@ -1,0 +1,64 @@
+package dev.taskbridge.testing;
+
+import dev.taskbridge.sandbox.ApiServer;
+import dev.taskbridge.sandbox.EmbeddedKafka;
+import dev.taskbridge.sandbox.JobSimulator;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+
+/**
+ * The real dependencies of the test run, started once per JVM and shared by every test class: a Kafka
+ * broker (KRaft, in this JVM), the Fabric8 Kubernetes API server with Keptn's CRDs, and the Job simulator.
+ * Test classes isolate themselves by namespace and by unique event ids.
+ */
+public final class TestInfra {
+  public static final List<String> NAMESPACES = List.of("default", "team-a", "keptn-system");
+
+  private static EmbeddedKafka kafka;
+  private static ApiServer api;
+  private static JobSimulator simulator;
+  private static KubernetesClient client;
+
+  private TestInfra() {}
+
+  public static synchronized void ensureStarted() {
+    if (kafka != null) {
+      return;
+    }
+    kafka = EmbeddedKafka.start(0, 3);
+    api = ApiServer.start(0);
+    client = api.client();
+    for (String ns : NAMESPACES) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    simulator = new JobSimulator(api).start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      simulator.close();
+      client.close();
+      api.close();
+      kafka.close();
+    }));
+  }
+
+  public static EmbeddedKafka kafka() {
+    ensureStarted();
+    return kafka;
+  }
+
+  public static ApiServer api() {
+    ensureStarted();
+    return api;
+  }
+
+  public static JobSimulator simulator() {
+    ensureStarted();
+    return simulator;
+  }
+
+  /** A client of the test API server (not the application's). */
+  public static KubernetesClient client() {
+    ensureStarted();
+    return client;
+  }
+}

@@ -1,0 +1,97 @@
+package dev.taskbridge.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads a topic from the beginning in the background and keeps every record, for assertions. */
+public final class TopicLog implements AutoCloseable {
+  /** A raw record. */
+  public record Rec(byte[] key, Map<String, byte[]> headers, byte[] value, int partition, long offset) {
+    public String header(String name) {
+      byte[] v = headers.get(name);
+      return v == null ? null : new String(v, StandardCharsets.UTF_8);
+    }
+
+    public String keyString() {
+      return key == null ? null : new String(key, StandardCharsets.UTF_8);
+    }
+  }
+
+  private final List<Rec> records = new ArrayList<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  public TopicLog(String bootstrap, String topic) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-log-" + UUID.randomUUID());
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+    consumer.subscribe(List.of(topic));
+    thread = new Thread(() -> {
+      try (consumer) {
+        while (running) {
+          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+            Map<String, byte[]> h = new LinkedHashMap<>();
+            for (Header header : r.headers()) {
+              h.put(header.key(), header.value());
+            }
+            synchronized (records) {
+              records.add(new Rec(r.key(), h, r.value(), r.partition(), r.offset()));
+            }
+          }
+        }
+      } catch (RuntimeException e) {
+        // closed
+      }
+    }, "topic-log-" + topic);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  public List<Rec> all() {
+    synchronized (records) {
+      return new ArrayList<>(records);
+    }
+  }
+
+  public List<Rec> matching(Predicate<Rec> p) {
+    return all().stream().filter(p).toList();
+  }
+
+  /** Every record decoded as a result CloudEvent. */
+  public List<Ce> events() {
+    List<Ce> out = new ArrayList<>();
+    for (Rec r : all()) {
+      Map<String, String> h = new LinkedHashMap<>();
+      r.headers().forEach((k, v) -> h.put(k, v == null ? null : new String(v, StandardCharsets.UTF_8)));
+      out.add(Ce.decode(r.keyString(), h, r.value(), r.partition(), r.offset()));
+    }
+    return out;
+  }
+
+  /** Results whose Kafka key (the trigger hash) is {@code trigger}, in topic order. */
+  public List<Ce> forTrigger(String trigger) {
+    return events().stream().filter(e -> trigger.equals(e.key())).toList();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+  }
+}
