@@ -17,7 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One event through everything real: the broker, the service, the API server and the Job simulator. */
+/**
+ * One event through everything real: the broker, the service, the API server and the Job simulator.
+ */
 @QuarkusTest
 @WithTestResource(InfraResource.class)
 class SmokeTest {
@@ -29,18 +31,34 @@ class SmokeTest {
 
     Bus.send(event.binary(Bus.EVENTS));
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(Bus.results().forTrigger(event.trigger())).extracting(Ce::kind)
-            .containsExactly("task.started", "task.succeeded", "phase.finished"));
-    List<KeptnTask> tasks = TestInfra.client().resources(KeptnTask.class).inNamespace("team-a")
-        .withLabel("taskbridge.dev/trigger", event.trigger()).list().getItems();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(Bus.results().forTrigger(event.trigger()))
+                    .extracting(Ce::kind)
+                    .containsExactly("task.started", "task.succeeded", "phase.finished"));
+    List<KeptnTask> tasks =
+        TestInfra.client()
+            .resources(KeptnTask.class)
+            .inNamespace("team-a")
+            .withLabel("taskbridge.dev/trigger", event.trigger())
+            .list()
+            .getItems();
     assertThat(tasks).hasSize(1);
     KeptnTask task = tasks.get(0);
     assertThat(task.getStatus().status).isEqualTo("Succeeded");
-    Job job = TestInfra.client().batch().v1().jobs().inNamespace("team-a")
-        .withName(task.getMetadata().getName()).get();
+    Job job =
+        TestInfra.client()
+            .batch()
+            .v1()
+            .jobs()
+            .inNamespace("team-a")
+            .withName(task.getMetadata().getName())
+            .get();
     assertThat(job).isNotNull();
-    assertThat(job.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo(task.getMetadata().getName());
+    assertThat(job.getMetadata().getOwnerReferences().get(0).getName())
+        .isEqualTo(task.getMetadata().getName());
     Ce phase = Bus.results().forTrigger(event.trigger()).get(2);
     assertThat(phase.data().get("result").asText()).isEqualTo("pass");
   }

@@ -30,7 +30,9 @@ public final class Bus {
   }
 
   public static void sendAll(List<ProducerRecord<byte[], byte[]>> records) {
-    companion().produce(Serdes.ByteArray(), Serdes.ByteArray()).fromRecords(records)
+    companion()
+        .produce(Serdes.ByteArray(), Serdes.ByteArray())
+        .fromRecords(records)
         .awaitCompletion(Duration.ofSeconds(60));
   }
 

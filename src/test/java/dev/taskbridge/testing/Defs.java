@@ -14,8 +14,12 @@ public final class Defs {
     KeptnTaskDefinition d = new KeptnTaskDefinition();
     d.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
     KeptnTaskDefinitionSpec spec = new KeptnTaskDefinitionSpec();
-    spec.container = new ContainerBuilder().withName("check").withImage("busybox:1.36")
-        .withCommand("sh", "-c", "echo ok").build();
+    spec.container =
+        new ContainerBuilder()
+            .withName("check")
+            .withImage("busybox:1.36")
+            .withCommand("sh", "-c", "echo ok")
+            .build();
     d.setSpec(spec);
     return d;
   }
@@ -32,8 +36,11 @@ public final class Defs {
 
   /** Creates (or replaces) the definition in the test API server. */
   public static KeptnTaskDefinition apply(KeptnTaskDefinition d) {
-    var op = TestInfra.client().resources(KeptnTaskDefinition.class)
-        .inNamespace(d.getMetadata().getNamespace()).withName(d.getMetadata().getName());
+    var op =
+        TestInfra.client()
+            .resources(KeptnTaskDefinition.class)
+            .inNamespace(d.getMetadata().getNamespace())
+            .withName(d.getMetadata().getName());
     if (op.get() != null) {
       op.delete();
     }

@@ -81,7 +81,8 @@ public final class Events {
   }
 
   public Events param(String k, String v) {
-    (data.has("parameters") ? (ObjectNode) data.get("parameters") : data.putObject("parameters")).put(k, v);
+    (data.has("parameters") ? (ObjectNode) data.get("parameters") : data.putObject("parameters"))
+        .put(k, v);
     return this;
   }
 
@@ -120,8 +121,12 @@ public final class Events {
     headers.add(h("ce_type", type));
     headers.add(h("content-type", "application/json"));
     extraAttributes.forEach((k, v) -> headers.add(h("ce_" + k, v)));
-    return new ProducerRecord<>(topic, null, id.getBytes(StandardCharsets.UTF_8),
-        data.toString().getBytes(StandardCharsets.UTF_8), headers);
+    return new ProducerRecord<>(
+        topic,
+        null,
+        id.getBytes(StandardCharsets.UTF_8),
+        data.toString().getBytes(StandardCharsets.UTF_8),
+        headers);
   }
 
   /** Structured mode: the whole CloudEvent as JSON. */
@@ -138,7 +143,10 @@ public final class Events {
   }
 
   public ProducerRecord<byte[], byte[]> structured(String topic) {
-    return new ProducerRecord<>(topic, null, id.getBytes(StandardCharsets.UTF_8),
+    return new ProducerRecord<>(
+        topic,
+        null,
+        id.getBytes(StandardCharsets.UTF_8),
         structuredJson().getBytes(StandardCharsets.UTF_8),
         List.of(h("content-type", "application/cloudevents+json")));
   }

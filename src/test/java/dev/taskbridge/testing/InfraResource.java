@@ -9,10 +9,14 @@ public class InfraResource implements QuarkusTestResourceLifecycleManager {
   public Map<String, String> start() {
     TestInfra.ensureStarted();
     return Map.of(
-        "kafka.bootstrap.servers", TestInfra.kafka().bootstrapServers(),
-        "quarkus.kubernetes-client.api-server-url", TestInfra.api().url(),
-        "quarkus.kubernetes-client.trust-certs", "true",
-        "quarkus.kubernetes-client.namespace", "default");
+        "kafka.bootstrap.servers",
+        TestInfra.kafka().bootstrapServers(),
+        "quarkus.kubernetes-client.api-server-url",
+        TestInfra.api().url(),
+        "quarkus.kubernetes-client.trust-certs",
+        "true",
+        "quarkus.kubernetes-client.namespace",
+        "default");
   }
 
   @Override

@@ -8,9 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 
 /**
- * The real dependencies of the test run, started once per JVM and shared by every test class: a Kafka
- * broker (KRaft, in this JVM), the Fabric8 Kubernetes API server with Keptn's CRDs, and the Job simulator.
- * Test classes isolate themselves by namespace and by unique event ids.
+ * The real dependencies of the test run, started once per JVM and shared by every test class: a
+ * Kafka broker (KRaft, in this JVM), the Fabric8 Kubernetes API server with Keptn's CRDs, and the
+ * Job simulator. Test classes isolate themselves by namespace and by unique event ids.
  */
 public final class TestInfra {
   public static final List<String> NAMESPACES = List.of("default", "team-a", "keptn-system");
@@ -30,15 +30,21 @@ public final class TestInfra {
     api = ApiServer.start(0);
     client = api.client();
     for (String ns : NAMESPACES) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+      client
+          .namespaces()
+          .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .create();
     }
     simulator = new JobSimulator(api).start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      simulator.close();
-      client.close();
-      api.close();
-      kafka.close();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  simulator.close();
+                  client.close();
+                  api.close();
+                  kafka.close();
+                }));
   }
 
   public static EmbeddedKafka kafka() {

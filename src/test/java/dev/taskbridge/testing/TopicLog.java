@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /** Reads a topic from the beginning in the background and keeps every record, for assertions. */
 public final class TopicLog implements AutoCloseable {
   /** A raw record. */
-  public record Rec(byte[] key, Map<String, byte[]> headers, byte[] value, int partition, long offset) {
+  public record Rec(
+      byte[] key, Map<String, byte[]> headers, byte[] value, int partition, long offset) {
     public String header(String name) {
       byte[] v = headers.get(name);
       return v == null ? null : new String(v, StandardCharsets.UTF_8);
@@ -43,23 +44,26 @@ public final class TopicLog implements AutoCloseable {
     p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000");
     KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
     consumer.subscribe(List.of(topic));
-    thread = new Thread(() -> {
-      try (consumer) {
-        while (running) {
-          for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-            Map<String, byte[]> h = new LinkedHashMap<>();
-            for (Header header : r.headers()) {
-              h.put(header.key(), header.value());
-            }
-            synchronized (records) {
-              records.add(new Rec(r.key(), h, r.value(), r.partition(), r.offset()));
-            }
-          }
-        }
-      } catch (RuntimeException e) {
-        // closed
-      }
-    }, "topic-log-" + topic);
+    thread =
+        new Thread(
+            () -> {
+              try (consumer) {
+                while (running) {
+                  for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    Map<String, byte[]> h = new LinkedHashMap<>();
+                    for (Header header : r.headers()) {
+                      h.put(header.key(), header.value());
+                    }
+                    synchronized (records) {
+                      records.add(new Rec(r.key(), h, r.value(), r.partition(), r.offset()));
+                    }
+                  }
+                }
+              } catch (RuntimeException e) {
+                // closed
+              }
+            },
+            "topic-log-" + topic);
     thread.setDaemon(true);
     thread.start();
   }
@@ -79,7 +83,8 @@ public final class TopicLog implements AutoCloseable {
     List<Ce> out = new ArrayList<>();
     for (Rec r : all()) {
       Map<String, String> h = new LinkedHashMap<>();
-      r.headers().forEach((k, v) -> h.put(k, v == null ? null : new String(v, StandardCharsets.UTF_8)));
+      r.headers()
+          .forEach((k, v) -> h.put(k, v == null ? null : new String(v, StandardCharsets.UTF_8)));
       out.add(Ce.decode(r.keyString(), h, r.value(), r.partition(), r.offset()));
     }
     return out;
