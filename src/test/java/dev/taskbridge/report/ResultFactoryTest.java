@@ -1,0 +1,171 @@
+package dev.taskbridge.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.taskbridge.config.OnTaskFailure;
+import dev.taskbridge.keptn.KeptnState;
+import dev.taskbridge.keptn.KeptnTaskStatus;
+import dev.taskbridge.keptn.TaskContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ResultFactoryTest {
+  static final Instant NOW = Instant.parse("2026-11-24T10:05:00Z");
+  final ResultFactory factory = new ResultFactory("keptn-task-bridge", OnTaskFailure.fail);
+  final ResultFactory.LogTails logs = (t, attempt) -> "log of attempt " + attempt;
+
+  static TaskFacts facts(
+      String name,
+      String state,
+      String jobName,
+      int failedAttempts,
+      int retries,
+      Set<String> published,
+      String reason) {
+    KeptnTaskStatus s = new KeptnTaskStatus();
+    s.status = state;
+    s.jobName = jobName;
+    s.reason = reason;
+    s.startTime = "2026-11-24T10:00:00Z";
+    s.endTime = KeptnState.of(state).isTerminal() ? "2026-11-24T10:01:30.500Z" : null;
+    TaskContext c = new TaskContext();
+    c.appName = "shop";
+    c.appVersion = "1.2.3";
+    return new TaskFacts(
+        name,
+        "team-a",
+        "def-" + name,
+        "pre",
+        c,
+        "trig",
+        "build-1",
+        "ci/jenkins",
+        2,
+        retries,
+        KeptnState.of(state),
+        s,
+        failedAttempts,
+        published,
+        false,
+        "2026-11-24T09:59:59Z");
+  }
+
+  static List<String> ids(List<Result> results) {
+    return results.stream().map(Result::id).toList();
+  }
+
+  @Test
+  void successAfterTwoFailuresOwesStartedTwoRetriesAndSucceeded() {
+    var owed = factory.owed(facts("t", "Succeeded", "t", 2, 3, Set.of(), null), false, logs, NOW);
+    assertThat(ids(owed))
+        .containsExactly("t.started", "t.retrying.1", "t.retrying.2", "t.succeeded");
+    Result retry = owed.get(2);
+    assertThat(retry.type()).isEqualTo("dev.taskbridge.task.retrying");
+    assertThat(retry.data())
+        .containsEntry("attempt", 2)
+        .containsEntry("maxAttempts", 4)
+        .containsEntry("logTail", "log of attempt 2");
+    Result done = owed.get(3);
+    assertThat(done.data())
+        .containsEntry("attempts", 3)
+        .containsEntry("durationSeconds", 90.5)
+        .containsEntry("appName", "shop")
+        .containsEntry("checkType", "pre")
+        .containsEntry("namespace", "team-a");
+    assertThat(done.key()).isEqualTo("trig");
+    assertThat(done.triggerId()).isEqualTo("build-1");
+    assertThat(done.subject()).isEqualTo("t");
+  }
+
+  @Test
+  void backoffLimitFailureRetriedAllButTheLastAttempt() {
+    var owed =
+        factory.owed(
+            facts("t", "Failed", "t", 3, 2, Set.of("started"), "BackoffLimitExceeded"),
+            false,
+            logs,
+            NOW);
+    assertThat(ids(owed)).containsExactly("t.retrying.1", "t.retrying.2", "t.failed");
+    assertThat(owed.get(2).data())
+        .containsEntry("attempts", 3)
+        .containsEntry("reason", "BackoffLimitExceeded")
+        .containsEntry("logTail", "log of attempt 3");
+  }
+
+  @Test
+  void runningTaskOwesRetriesOnlyWithinTheBackoffLimit() {
+    assertThat(
+            ids(
+                factory.owed(
+                    facts("t", "Progressing", "t", 5, 2, Set.of("started"), null),
+                    false,
+                    logs,
+                    NOW)))
+        .containsExactly("t.retrying.1", "t.retrying.2");
+  }
+
+  @Test
+  void taskThatNeverGotAJobOwesOnlyItsFailure() {
+    var owed =
+        factory.owed(
+            facts("t", "Failed", null, 0, 10, Set.of(), "DefinitionNotFound"), false, logs, NOW);
+    assertThat(ids(owed)).containsExactly("t.failed");
+    assertThat(owed.get(0).data()).containsEntry("attempts", 0).containsEntry("logTail", "");
+  }
+
+  @Test
+  void publishedResultsAreNotOwedAgain() {
+    assertThat(
+            factory.owed(
+                facts("t", "Succeeded", "t", 0, 1, Set.of("started", "succeeded"), null),
+                false,
+                logs,
+                NOW))
+        .isEmpty();
+    assertThat(
+            ResultFactory.settled(
+                facts("t", "Succeeded", "t", 0, 1, Set.of("started", "succeeded"), null)))
+        .isTrue();
+    assertThat(ResultFactory.settled(facts("t", "Succeeded", "t", 0, 1, Set.of("started"), null)))
+        .isFalse();
+  }
+
+  @Test
+  void keptnModeReportsStartedAsSoonAsTheTaskExists() {
+    assertThat(
+            ids(factory.owed(facts("t", "Pending", null, 0, 1, Set.of(), null), true, logs, NOW)))
+        .containsExactly("t.started");
+  }
+
+  @Test
+  void phaseWaitsForEveryPlannedTaskAndEveryTerminalResult() {
+    var a = facts("a", "Succeeded", "a", 0, 1, Set.of("started", "succeeded"), null);
+    var b = facts("b", "Failed", "b", 1, 0, Set.of("started"), "BackoffLimitExceeded");
+    assertThat(PhaseFacts.finished(List.of(a))).isEmpty();
+    assertThat(PhaseFacts.finished(List.of(a, b))).isEmpty();
+    var bDone = b.withPublished(Set.of("failed"));
+    Optional<PhaseFacts> phase = PhaseFacts.finished(List.of(bDone, a));
+    assertThat(phase).isPresent();
+    Result r = factory.phase(phase.get(), NOW);
+    assertThat(r.id()).isEqualTo("trig.finished");
+    assertThat(r.subject()).isEqualTo("trig");
+    assertThat(r.data())
+        .containsEntry("result", "fail")
+        .containsEntry("startTime", "2026-11-24T10:00:00Z")
+        .containsEntry("endTime", "2026-11-24T10:01:30.500Z");
+    assertThat(r.data().get("tasks")).asList().hasSize(2);
+    assertThat(new ResultFactory("s", OnTaskFailure.warning).phase(phase.get(), NOW).data())
+        .containsEntry("result", "warning");
+  }
+
+  @Test
+  void phaseOfSucceededTasksPasses() {
+    var a = facts("a", "Succeeded", "a", 0, 1, Set.of("started", "succeeded"), null);
+    var b = facts("b", "Succeeded", "b", 0, 1, Set.of("started", "succeeded"), null);
+    assertThat(factory.phase(PhaseFacts.finished(List.of(a, b)).orElseThrow(), NOW).data())
+        .containsEntry("result", "pass");
+  }
+}

@@ -1,0 +1,447 @@
+package dev.taskbridge.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskbridge.config.RestartPolicy;
+import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.KeptnTaskDefinition;
+import dev.taskbridge.keptn.KeptnTaskDefinitionSpec;
+import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.keptn.NameRef;
+import dev.taskbridge.keptn.ParameterMap;
+import dev.taskbridge.keptn.RuntimeSpec;
+import dev.taskbridge.keptn.SecureParameters;
+import dev.taskbridge.plan.CheckType;
+import dev.taskbridge.plan.DesiredTask;
+import dev.taskbridge.plan.Plan;
+import dev.taskbridge.plan.Planner;
+import dev.taskbridge.testing.Samples;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+class JobFactoryTest {
+  static final String CONTEXT =
+      "{\"workloadName\":\"cart\",\"appName\":\"shop\",\"appVersion\":\"1.2.3\","
+          + "\"workloadVersion\":\"0.9.1\",\"taskType\":\"pre\",\"objectType\":\"Workload\",\"metadata\":{\"commit\":"
+          + "\"abc123\",\"traceparent\":\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\"}}";
+
+  final JobFactory factory =
+      new JobFactory(new RunnerSettings(RestartPolicy.Never, "deno:1", "python:1"));
+
+  static KeptnTask task() {
+    var e = Samples.workloadEvent(CheckType.pre, List.of("check"));
+    Plan plan = new Planner(Samples.config().tasks()).plan(e, e.tasks(), Map.of());
+    KeptnTask t = DesiredTask.of(plan, plan.tasks().get(0), Instant.parse("2026-11-24T10:00:00Z"));
+    t.getMetadata().setUid("uid-1");
+    return t;
+  }
+
+  static KeptnTaskDefinition def(String name, Consumer<KeptnTaskDefinitionSpec> spec) {
+    KeptnTaskDefinition d = new KeptnTaskDefinition();
+    d.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(name)
+            .withNamespace("team-a")
+            .withLabels(Map.of("team", "shop"))
+            .withAnnotations(Map.of("sidecar.istio.io/inject", "false"))
+            .build());
+    d.setSpec(new KeptnTaskDefinitionSpec());
+    spec.accept(d.getSpec());
+    return d;
+  }
+
+  static Map<String, EnvVar> env(Job job) {
+    Map<String, EnvVar> m = new java.util.LinkedHashMap<>();
+    container(job).getEnv().forEach(e -> m.put(e.getName(), e));
+    return m;
+  }
+
+  static Container container(Job job) {
+    return job.getSpec().getTemplate().getSpec().getContainers().get(0);
+  }
+
+  /** The built Job is a valid Fabric8 model: it survives the Kubernetes JSON form unchanged. */
+  static Job roundTrip(Job job) {
+    String json = Serialization.asJson(job);
+    Job back = Serialization.unmarshal(json, Job.class);
+    assertThat(Serialization.asJson(back)).isEqualTo(json);
+    assertThat(job.getSpec().getTemplate().getSpec().getContainers()).hasSize(1);
+    assertThat(container(job).getName()).isNotBlank();
+    assertThat(container(job).getImage()).isNotBlank();
+    assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isIn("Never", "OnFailure");
+    return job;
+  }
+
+  @Test
+  void denoInlineTaskGetsKeptnsEnvContractAndItsCodeThroughTheTasksOwnConfigMap() throws Exception {
+    KeptnTask t = task();
+    DesiredRun run =
+        factory.desired(
+            t,
+            def(
+                "check",
+                s -> {
+                  s.deno = new RuntimeSpec();
+                  s.deno.inline = new RuntimeSpec.Inline("console.log(1)");
+                  s.deno.parameters = new ParameterMap(Map.of("mode", "definition", "extra", "x"));
+                  s.deno.cmdParameters = "--quiet";
+                }),
+            null);
+    Job job = roundTrip(run.job());
+    assertThat(env(job).keySet())
+        .containsExactly("DATA", "KEPTN_CONTEXT", "CMD_ARGS", "SECURE_DATA", "SCRIPT");
+    // task (event) parameters win over the definition's; keys sorted; < > & escaped as Go does
+    assertThat(env(job).get("DATA").getValue())
+        .isEqualTo(
+            "{\"extra\":\"x\",\"mode\":\"smoke\",\"url\":\"http://cart\\u003c\\u0026\\u003e\"}");
+    assertThat(env(job).get("KEPTN_CONTEXT").getValue()).isEqualTo(CONTEXT);
+    assertThat(env(job).get("CMD_ARGS").getValue()).isEqualTo("--quiet");
+    assertThat(env(job).get("SECURE_DATA").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("cart-secrets");
+    assertThat(env(job).get("SECURE_DATA").getValueFrom().getSecretKeyRef().getKey())
+        .isEqualTo("SECURE_DATA");
+    assertThat(env(job).get("SCRIPT").getValue()).isEqualTo("/var/data/function.ts");
+    assertThat(container(job).getImage()).isEqualTo("deno:1");
+    assertThat(container(job).getName()).isEqualTo("keptn-function-runner");
+    assertThat(container(job).getVolumeMounts().get(0).getMountPath())
+        .isEqualTo("/var/data/function.ts");
+    assertThat(container(job).getVolumeMounts().get(0).getSubPath()).isEqualTo("code");
+    String cm = job.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName();
+    assertThat(cm).isEqualTo(t.getMetadata().getName());
+    assertThat(run.codeConfigMap().getData()).containsEntry("code", "console.log(1)");
+    assertThat(run.codeConfigMap().getMetadata().getNamespace()).isEqualTo("team-a");
+    assertThat(run.codeConfigMap().getMetadata().getOwnerReferences().get(0).getUid())
+        .isEqualTo("uid-1");
+  }
+
+  @Test
+  void jobCarriesNameOwnerLimitsAnnotationsLabelsAndPodSettingsOfTheDefinition() throws Exception {
+    KeptnTask t = task();
+    Job job =
+        roundTrip(
+            factory
+                .desired(
+                    t,
+                    def(
+                        "check",
+                        s -> {
+                          s.container =
+                              new ContainerBuilder().withName("c").withImage("busybox").build();
+                          s.ttlSecondsAfterFinished = 60;
+                          s.serviceAccount = new NameRef("runner");
+                          s.automountServiceAccountToken =
+                              new KeptnTaskDefinitionSpec.AutomountToken(false);
+                          s.imagePullSecrets = List.of(new LocalObjectReference("regcred"));
+                        }),
+                    null)
+                .job());
+    assertThat(job.getMetadata().getName()).isEqualTo(t.getMetadata().getName());
+    assertThat(job.getMetadata().getNamespace()).isEqualTo("team-a");
+    var owner = job.getMetadata().getOwnerReferences().get(0);
+    assertThat(owner.getKind()).isEqualTo("KeptnTask");
+    assertThat(owner.getApiVersion()).isEqualTo("lifecycle.keptn.sh/v1");
+    assertThat(owner.getController()).isTrue();
+    assertThat(owner.getBlockOwnerDeletion()).isTrue();
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(3);
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(90L);
+    assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(60);
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry(Keys.KEPTN_APP, "shop")
+        .containsEntry(Keys.KEPTN_WORKLOAD, "cart")
+        .containsEntry(Keys.KEPTN_VERSION, "0.9.1")
+        .containsEntry(Keys.KEPTN_TASK_NAME, t.getMetadata().getName())
+        .containsEntry("sidecar.istio.io/inject", "false");
+    assertThat(job.getSpec().getTemplate().getMetadata().getAnnotations())
+        .containsEntry("sidecar.istio.io/inject", "false")
+        .doesNotContainKey(Keys.KEPTN_APP);
+    assertThat(job.getMetadata().getLabels())
+        .containsEntry("team", "shop")
+        .containsEntry(Keys.MANAGED_BY, "keptn-task-bridge")
+        .containsEntry(Keys.TASK, t.getMetadata().getName());
+    assertThat(job.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("team", "shop")
+        .containsEntry(Keys.TRIGGER, t.getMetadata().getLabels().get(Keys.TRIGGER));
+    var pod = job.getSpec().getTemplate().getSpec();
+    assertThat(pod.getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getServiceAccountName()).isEqualTo("runner");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getImagePullSecrets())
+        .extracting(LocalObjectReference::getName)
+        .containsExactly("regcred");
+  }
+
+  @Test
+  void appLevelTaskAnnotatesTheAppVersionAndDefaultsTtlToThreeHundred() throws Exception {
+    var e = Samples.appEvent(CheckType.post, List.of("d"));
+    Plan plan = new Planner(Samples.config().tasks()).plan(e, e.tasks(), Map.of());
+    KeptnTask t = DesiredTask.of(plan, plan.tasks().get(0), Instant.now());
+    Job job =
+        factory
+            .desired(
+                t,
+                def(
+                    "d",
+                    s -> s.container = new ContainerBuilder().withName("c").withImage("i").build()),
+                null)
+            .job();
+    assertThat(job.getMetadata().getAnnotations())
+        .containsEntry(Keys.KEPTN_VERSION, "1.2.3")
+        .doesNotContainKey(Keys.KEPTN_WORKLOAD);
+    assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(300);
+    assertThat(job.getSpec().getBackoffLimit()).isEqualTo(10);
+    assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(300L);
+  }
+
+  @Test
+  void containerIsUsedAsGivenWithKeptnContextReplacedAndItsFirstMountBacked() throws Exception {
+    Job job =
+        roundTrip(
+            factory
+                .desired(
+                    task(),
+                    def(
+                        "c",
+                        s ->
+                            s.container =
+                                new ContainerBuilder()
+                                    .withName("mine")
+                                    .withImage("busybox")
+                                    .withArgs("hi")
+                                    .addNewEnv()
+                                    .withName("KEPTN_CONTEXT")
+                                    .withValue("stale")
+                                    .endEnv()
+                                    .addNewEnv()
+                                    .withName("MINE")
+                                    .withValue("1")
+                                    .endEnv()
+                                    .addNewVolumeMount()
+                                    .withName("scratch")
+                                    .withMountPath("/s")
+                                    .endVolumeMount()
+                                    .withNewResources()
+                                    .addToLimits("memory", new Quantity("64Mi"))
+                                    .endResources()
+                                    .build()),
+                    null)
+                .job());
+    assertThat(container(job).getName()).isEqualTo("mine");
+    assertThat(container(job).getArgs()).containsExactly("hi");
+    assertThat(env(job).keySet()).containsExactly("MINE", "KEPTN_CONTEXT");
+    assertThat(env(job).get("KEPTN_CONTEXT").getValue()).isEqualTo(CONTEXT);
+    var volume = job.getSpec().getTemplate().getSpec().getVolumes().get(0);
+    assertThat(volume.getName()).isEqualTo("scratch");
+    assertThat(volume.getEmptyDir().getMedium()).isEqualTo("Memory");
+    assertThat(volume.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("64Mi"));
+  }
+
+  @Test
+  void emptyDirWithoutMemoryLimitIsOneGibibyteNotKeptnsOneByte() {
+    var c =
+        new ContainerBuilder()
+            .withName("c")
+            .withImage("i")
+            .addNewVolumeMount()
+            .withName("v")
+            .withMountPath("/v")
+            .endVolumeMount()
+            .build();
+    assertThat(JobFactory.emptyDirFor(c).getEmptyDir().getSizeLimit())
+        .isEqualTo(new Quantity("1Gi"));
+  }
+
+  @Test
+  void restrictiveSecurityContextUnlessTheDefinitionSetsOne() throws Exception {
+    Job plain =
+        factory
+            .desired(
+                task(),
+                def(
+                    "c",
+                    s -> s.container = new ContainerBuilder().withName("c").withImage("i").build()),
+                null)
+            .job();
+    var sc = container(plain).getSecurityContext();
+    assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(sc.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    Job own =
+        factory
+            .desired(
+                task(),
+                def(
+                    "c",
+                    s ->
+                        s.container =
+                            new ContainerBuilder()
+                                .withName("c")
+                                .withImage("i")
+                                .withSecurityContext(
+                                    new SecurityContextBuilder().withPrivileged(true).build())
+                                .build()),
+                null)
+            .job();
+    assertThat(container(own).getSecurityContext().getPrivileged()).isTrue();
+    assertThat(container(own).getSecurityContext().getCapabilities()).isNull();
+  }
+
+  @Test
+  void pythonHttpRefRunsTheUrlWithoutAVolume() throws Exception {
+    KeptnTask t = task();
+    t.getSpec().parameters = null;
+    t.getSpec().secureParameters = null;
+    Job job =
+        factory
+            .desired(
+                t,
+                def(
+                    "p",
+                    s -> {
+                      s.python = new RuntimeSpec();
+                      s.python.httpRef = new RuntimeSpec.HttpRef("https://example.com/check.py");
+                    }),
+                null)
+            .job();
+    assertThat(env(job).keySet()).containsExactly("KEPTN_CONTEXT", "CMD_ARGS", "SCRIPT");
+    assertThat(env(job).get("SCRIPT").getValue()).isEqualTo("https://example.com/check.py");
+    assertThat(env(job).get("CMD_ARGS").getValue()).isEmpty();
+    assertThat(container(job).getImage()).isEqualTo("python:1");
+    assertThat(job.getSpec().getTemplate().getSpec().getVolumes()).isEmpty();
+  }
+
+  @Test
+  void configMapRefMountsThatConfigMapAtThePythonPath() throws Exception {
+    DesiredRun run =
+        factory.desired(
+            task(),
+            def(
+                "p",
+                s -> {
+                  s.python = new RuntimeSpec();
+                  s.python.configMapRef = new NameRef("my-code");
+                }),
+            null);
+    assertThat(run.codeConfigMap()).isNull();
+    assertThat(env(run.job()).get("SCRIPT").getValue()).isEqualTo("/var/data/function.py");
+    assertThat(
+            run.job()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getVolumes()
+                .get(0)
+                .getConfigMap()
+                .getName())
+        .isEqualTo("my-code");
+  }
+
+  @Test
+  void functionRefTakesCodeAndRuntimeFromTheParentAndValuesFromParentThenChildThenTask()
+      throws Exception {
+    KeptnTask t = task();
+    t.getSpec().parameters = new ParameterMap(Map.of("user", "from-task"));
+    t.getSpec().secureParameters = null;
+    KeptnTaskDefinition parent =
+        def(
+            "parent",
+            s -> {
+              s.deno = new RuntimeSpec();
+              s.deno.httpRef = new RuntimeSpec.HttpRef("https://example.com/parent.ts");
+              s.deno.parameters =
+                  new ParameterMap(Map.of("user", "parent", "other", "parent", "keep", "parent"));
+              s.deno.secureParameters = new SecureParameters("parent-secret");
+              s.deno.cmdParameters = "parent-args";
+            });
+    KeptnTaskDefinition child =
+        def(
+            "child",
+            s -> {
+              s.python = new RuntimeSpec();
+              s.python.functionRef = new NameRef("parent");
+              s.python.parameters = new ParameterMap(Map.of("user", "child", "other", "child"));
+            });
+    Job job = factory.desired(t, child, parent).job();
+    assertThat(container(job).getImage()).isEqualTo("deno:1");
+    assertThat(env(job).get("SCRIPT").getValue()).isEqualTo("https://example.com/parent.ts");
+    assertThat(env(job).get("DATA").getValue())
+        .isEqualTo("{\"keep\":\"parent\",\"other\":\"child\",\"user\":\"from-task\"}");
+    assertThat(env(job).get("SECURE_DATA").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("parent-secret");
+    assertThat(env(job).get("CMD_ARGS").getValue()).isEqualTo("parent-args");
+  }
+
+  @Test
+  void onFailureRestartPolicyIsKeptnsWhenConfigured() throws Exception {
+    JobFactory keptnLike = new JobFactory(new RunnerSettings(RestartPolicy.OnFailure, "d", "p"));
+    Job job =
+        keptnLike
+            .desired(
+                task(),
+                def(
+                    "c",
+                    s -> s.container = new ContainerBuilder().withName("c").withImage("i").build()),
+                null)
+            .job();
+    assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isEqualTo("OnFailure");
+  }
+
+  @Test
+  void definitionsThatCannotRunFailWithAClearReason() {
+    assertThatThrownBy(() -> factory.desired(task(), def("none", s -> {}), null))
+        .isInstanceOf(DefinitionProblem.class)
+        .hasMessageContaining("none of container, deno, python")
+        .extracting(e -> ((DefinitionProblem) e).reason())
+        .isEqualTo("InvalidDefinition");
+    assertThatThrownBy(
+            () ->
+                factory.desired(
+                    task(),
+                    def(
+                        "both",
+                        s -> {
+                          s.container = new ContainerBuilder().withName("c").withImage("i").build();
+                          s.deno = new RuntimeSpec();
+                          s.deno.inline = new RuntimeSpec.Inline("x");
+                        }),
+                    null))
+        .hasMessageContaining("more than one");
+    assertThatThrownBy(
+            () ->
+                factory.desired(
+                    task(),
+                    def(
+                        "nocode",
+                        s -> {
+                          s.deno = new RuntimeSpec();
+                          s.deno.parameters = new ParameterMap(Map.of("a", "b"));
+                        }),
+                    null))
+        .hasMessageContaining("has no code");
+    assertThatThrownBy(
+            () ->
+                factory.desired(
+                    task(),
+                    def(
+                        "orphan",
+                        s -> {
+                          s.deno = new RuntimeSpec();
+                          s.deno.functionRef = new NameRef("gone");
+                        }),
+                    null))
+        .extracting(e -> ((DefinitionProblem) e).reason())
+        .isEqualTo("DefinitionNotFound");
+  }
+}
