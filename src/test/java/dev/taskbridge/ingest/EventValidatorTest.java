@@ -35,7 +35,7 @@ class EventValidatorTest {
           "unknown",
           List.of(new FieldError("", ErrorCode.TOO_LARGE, "too large")));
     }
-    return new EventValidator(config)
+    return new EventValidator(config.get())
         .validate(new CloudEventReader(config.maxEventBytes).read(headers, body), "t-0-1");
   }
 

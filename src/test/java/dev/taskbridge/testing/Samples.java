@@ -59,8 +59,12 @@ public final class Samples {
     return new Config();
   }
 
-  /** A hand-written {@link BridgeConfig} (the pure code takes the interface). */
-  public static final class Config implements BridgeConfig {
+  /**
+   * A hand-written {@link BridgeConfig}. Its groups are dynamic proxies: plain classes implementing
+   * the mapping would carry its validation constraints and be taken for CDI beans by the Quarkus
+   * tests that share this source tree.
+   */
+  public static final class Config {
     public List<String> namespaces = List.of("default", "team-a");
     public Optional<String> defaultNamespace = Optional.empty();
     public boolean allowExplicit = true;
@@ -69,163 +73,97 @@ public final class Samples {
     public int maxTasks = 20;
     public int maxParameters = 64;
     public int maxEventBytes = 65536;
-    public List<Rule> rules = List.of();
+    public List<BridgeConfig.Rule> rules = List.of();
     public OnTaskFailure onTaskFailure = OnTaskFailure.fail;
 
-    @Override
-    public List<String> namespaces() {
-      return namespaces;
+    /** The configuration as the code sees it, reflecting the fields at call time. */
+    public BridgeConfig get() {
+      return group(
+          BridgeConfig.class,
+          name ->
+              switch (name) {
+                case "namespaces" -> namespaces;
+                case "defaultNamespace" -> defaultNamespace;
+                case "keptnNamespace" -> "keptn-system";
+                case "source" -> "keptn-task-bridge";
+                case "runner" -> runner();
+                case "tasks" -> tasks();
+                case "results" ->
+                    group(
+                        BridgeConfig.Results.class,
+                        n ->
+                            switch (n) {
+                              case "logTailLines" -> 20;
+                              case "onTaskFailure" -> onTaskFailure;
+                              default -> ContentMode.binary;
+                            });
+                case "limits" ->
+                    group(
+                        BridgeConfig.Limits.class,
+                        n ->
+                            switch (n) {
+                              case "maxEventBytes" -> maxEventBytes;
+                              case "maxTasks" -> maxTasks;
+                              default -> maxParameters;
+                            });
+                case "sweep" -> group(BridgeConfig.Sweep.class, n -> Duration.ofSeconds(30));
+                case "rules" -> rules;
+                default -> throw new UnsupportedOperationException(name);
+              });
     }
 
-    @Override
-    public Optional<String> defaultNamespace() {
-      return defaultNamespace;
+    public BridgeConfig.Runner runner() {
+      return group(
+          BridgeConfig.Runner.class,
+          n ->
+              switch (n) {
+                case "mode" -> RunnerMode.standalone;
+                case "restartPolicy" -> RestartPolicy.Never;
+                case "denoImage" -> "ghcr.io/keptn/deno-runtime:v3.0.1";
+                default -> "ghcr.io/keptn/python-runtime:v1.0.8";
+              });
     }
 
-    @Override
-    public String keptnNamespace() {
-      return "keptn-system";
+    public BridgeConfig.Tasks tasks() {
+      return group(
+          BridgeConfig.Tasks.class,
+          n ->
+              switch (n) {
+                case "allowExplicit" -> allowExplicit;
+                case "maxRetries" -> maxRetries;
+                default -> maxTimeout;
+              });
     }
 
-    @Override
-    public String source() {
-      return "keptn-task-bridge";
-    }
-
-    @Override
-    public Runner runner() {
-      return new Runner() {
-        @Override
-        public RunnerMode mode() {
-          return RunnerMode.standalone;
-        }
-
-        @Override
-        public RestartPolicy restartPolicy() {
-          return RestartPolicy.Never;
-        }
-
-        @Override
-        public String denoImage() {
-          return "ghcr.io/keptn/deno-runtime:v3.0.1";
-        }
-
-        @Override
-        public String pythonImage() {
-          return "ghcr.io/keptn/python-runtime:v1.0.8";
-        }
-      };
-    }
-
-    @Override
-    public Tasks tasks() {
-      return new Tasks() {
-        @Override
-        public boolean allowExplicit() {
-          return allowExplicit;
-        }
-
-        @Override
-        public int maxRetries() {
-          return maxRetries;
-        }
-
-        @Override
-        public Duration maxTimeout() {
-          return maxTimeout;
-        }
-      };
-    }
-
-    @Override
-    public Results results() {
-      return new Results() {
-        @Override
-        public int logTailLines() {
-          return 20;
-        }
-
-        @Override
-        public OnTaskFailure onTaskFailure() {
-          return onTaskFailure;
-        }
-
-        @Override
-        public ContentMode contentMode() {
-          return ContentMode.binary;
-        }
-      };
-    }
-
-    @Override
-    public Limits limits() {
-      return new Limits() {
-        @Override
-        public int maxEventBytes() {
-          return maxEventBytes;
-        }
-
-        @Override
-        public int maxTasks() {
-          return maxTasks;
-        }
-
-        @Override
-        public int maxParameters() {
-          return maxParameters;
-        }
-      };
-    }
-
-    @Override
-    public Sweep sweep() {
-      return () -> Duration.ofSeconds(30);
-    }
-
-    @Override
-    public List<Rule> rules() {
+    public List<BridgeConfig.Rule> rules() {
       return rules;
-    }
-
-    @Override
-    public LeaderElection leaderElection() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Sandbox sandbox() {
-      throw new UnsupportedOperationException();
     }
   }
 
   /** A rule for {@code bridge.rules}. */
   public static BridgeConfig.Rule rule(
       String namespace, String app, String workload, String type, List<String> tasks) {
-    return new BridgeConfig.Rule() {
-      @Override
-      public Optional<String> namespace() {
-        return Optional.ofNullable(namespace);
-      }
+    return group(
+        BridgeConfig.Rule.class,
+        n ->
+            switch (n) {
+              case "namespace" -> Optional.ofNullable(namespace);
+              case "app" -> Optional.ofNullable(app);
+              case "workload" -> Optional.ofNullable(workload);
+              case "type" -> Optional.ofNullable(type);
+              default -> tasks;
+            });
+  }
 
-      @Override
-      public Optional<String> app() {
-        return Optional.ofNullable(app);
-      }
-
-      @Override
-      public Optional<String> workload() {
-        return Optional.ofNullable(workload);
-      }
-
-      @Override
-      public Optional<String> type() {
-        return Optional.ofNullable(type);
-      }
-
-      @Override
-      public List<String> tasks() {
-        return tasks;
-      }
-    };
+  @SuppressWarnings("unchecked")
+  static <T> T group(Class<T> type, java.util.function.Function<String, Object> values) {
+    return (T)
+        java.lang.reflect.Proxy.newProxyInstance(
+            type.getClassLoader(),
+            new Class<?>[] {type},
+            (proxy, method, args) ->
+                method.getName().equals("toString")
+                    ? type.getSimpleName()
+                    : values.apply(method.getName()));
   }
 }

@@ -1,0 +1,221 @@
+package dev.taskbridge.flow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.sandbox.Script;
+import dev.taskbridge.testing.Bus;
+import dev.taskbridge.testing.Ce;
+import dev.taskbridge.testing.Cluster;
+import dev.taskbridge.testing.Defs;
+import dev.taskbridge.testing.Events;
+import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.TestInfra;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Every lifecycle of a task, standalone mode, against the API server and the Job simulator. */
+@QuarkusTest
+@WithTestResource(InfraResource.class)
+class LifecycleTest {
+  static final String NS = "team-a";
+
+  static String definition(Script script) {
+    String name = "def-" + UUID.randomUUID().toString().substring(0, 8);
+    Defs.apply(Defs.container(NS, name));
+    TestInfra.simulator().script(name, script);
+    return name;
+  }
+
+  static List<Ce> awaitResults(Events e, int count) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Bus.results().forTrigger(e.trigger()).size() >= count);
+    return Bus.results().forTrigger(e.trigger());
+  }
+
+  static List<String> kinds(List<Ce> results) {
+    return results.stream()
+        .map(r -> r.kind() + (r.data().has("attempt") ? "." + r.data().get("attempt") : ""))
+        .toList();
+  }
+
+  @Test
+  void failsTwiceThenSucceedsReportingEachRetryWithItsLog() {
+    String def = definition(Script.failTimesThenSucceed(2));
+    Events e = Events.pre(NS, "shop", "1").tasks(def).retries(3);
+    Bus.send(e.binary(Bus.EVENTS));
+    List<Ce> r = awaitResults(e, 5);
+    assertThat(kinds(r))
+        .containsExactly(
+            "task.started",
+            "task.retrying.1",
+            "task.retrying.2",
+            "task.succeeded",
+            "phase.finished");
+    assertThat(r.get(1).data().get("maxAttempts").asInt()).isEqualTo(4);
+    assertThat(r.get(1).data().get("logTail").asText()).contains("attempt 1");
+    assertThat(r.get(2).data().get("logTail").asText()).contains("attempt 2");
+    assertThat(r.get(3).data().get("attempts").asInt()).isEqualTo(3);
+    assertThat(r.get(4).data().get("result").asText()).isEqualTo("pass");
+    KeptnTask task = Cluster.task(NS, r.get(0).subject());
+    assertThat(task.getStatus().status).isEqualTo("Succeeded");
+    assertThat(task.getStatus().endTime).isNotNull();
+    assertThat(task.getStatus().jobName).isEqualTo(task.getMetadata().getName());
+  }
+
+  @Test
+  void failsUntilTheBackoffLimit() {
+    String def = definition(Script.failAlways());
+    Events e = Events.pre(NS, "shop", "1").tasks(def).retries(1);
+    Bus.send(e.binary(Bus.EVENTS));
+    List<Ce> r = awaitResults(e, 4);
+    assertThat(kinds(r))
+        .containsExactly("task.started", "task.retrying.1", "task.failed", "phase.finished");
+    Ce failed = r.get(2);
+    assertThat(failed.data().get("reason").asText()).isEqualTo("BackoffLimitExceeded");
+    assertThat(failed.data().get("attempts").asInt()).isEqualTo(2);
+    assertThat(failed.data().get("logTail").asText()).contains("attempt 2");
+    assertThat(r.get(3).data().get("result").asText()).isEqualTo("fail");
+    KeptnTask task = Cluster.task(NS, failed.subject());
+    assertThat(task.getStatus().status).isEqualTo("Failed");
+    assertThat(task.getStatus().reason).isEqualTo("BackoffLimitExceeded");
+    assertThat(task.getStatus().message).isEqualTo("Job has reached the specified backoff limit");
+  }
+
+  @Test
+  void exceedsTheDeadline() {
+    String def = definition(Script.hang());
+    Events e = Events.post(NS, "shop", "1").tasks(def).timeout("2s");
+    Bus.send(e.binary(Bus.EVENTS));
+    List<Ce> r = awaitResults(e, 3);
+    assertThat(kinds(r)).containsExactly("task.started", "task.failed", "phase.finished");
+    assertThat(r.get(1).data().get("reason").asText()).isEqualTo("DeadlineExceeded");
+    assertThat(Cluster.task(NS, r.get(1).subject()).getStatus().reason)
+        .isEqualTo("DeadlineExceeded");
+  }
+
+  @Test
+  void jobThatNeverStartsEndsAtItsTimeout() {
+    String def = definition(Script.neverStarts());
+    Events e = Events.pre(NS, "shop", "1").tasks(def).timeout("2s");
+    Bus.send(e.binary(Bus.EVENTS));
+    List<Ce> r = awaitResults(e, 3);
+    assertThat(kinds(r)).containsExactly("task.started", "task.failed", "phase.finished");
+    assertThat(r.get(1).data().get("reason").asText()).isEqualTo("DeadlineExceeded");
+  }
+
+  @Test
+  void missingDefinitionFailsItsTaskAtOnceWithoutAJob() {
+    Events e = Events.pre(NS, "shop", "1").tasks("no-such-definition");
+    Bus.send(e.binary(Bus.EVENTS));
+    List<Ce> r = awaitResults(e, 2);
+    assertThat(kinds(r)).containsExactly("task.failed", "phase.finished");
+    assertThat(r.get(0).data().get("reason").asText()).isEqualTo("DefinitionNotFound");
+    KeptnTask task = Cluster.task(NS, r.get(0).subject());
+    assertThat(task.getStatus().status).isEqualTo("Failed");
+    assertThat(task.getStatus().reason).isEqualTo("DefinitionNotFound");
+    assertThat(Cluster.job(NS, task.getMetadata().getName())).isNull();
+  }
+
+  @Test
+  void eventWithoutTasksIsAnsweredAtOnceWithAPassingPhase() {
+    Events e = Events.pre(NS, "app-without-context", "1");
+    Bus.send(e.binary(Bus.EVENTS));
+    List<Ce> r = awaitResults(e, 1);
+    assertThat(kinds(r)).containsExactly("phase.finished");
+    assertThat(r.get(0).data().get("result").asText()).isEqualTo("pass");
+    assertThat(r.get(0).data().get("tasks")).isEmpty();
+    assertThat(r.get(0).subject()).isEqualTo(e.trigger());
+    assertThat(r.get(0).triggerId()).isEqualTo(e.id());
+  }
+
+  @Test
+  void threeTasksOfMixedOutcomeGiveThreeStreamsAndOneFailingPhase() {
+    String ok = definition(Script.succeed());
+    String bad = definition(Script.failAlways());
+    Events e = Events.post(NS, "shop", "2").tasks(ok, bad, "missing-one").retries(0);
+    Bus.send(e.binary(Bus.EVENTS));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                Bus.results().forTrigger(e.trigger()).stream()
+                    .anyMatch(c -> c.kind().equals("phase.finished")));
+    List<Ce> r = Bus.results().forTrigger(e.trigger());
+    assertThat(r.get(r.size() - 1).kind()).isEqualTo("phase.finished");
+    assertThat(r.get(r.size() - 1).data().get("result").asText()).isEqualTo("fail");
+    assertThat(r.get(r.size() - 1).data().get("tasks")).hasSize(3);
+    assertThat(r.stream().filter(c -> c.kind().equals("task.succeeded"))).hasSize(1);
+    assertThat(r.stream().filter(c -> c.kind().equals("task.failed"))).hasSize(2);
+    assertThat(r.stream().filter(c -> c.kind().equals("task.started"))).hasSize(2);
+    assertThat(r).extracting(Ce::id).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void deletingARunningTaskCancelsItAndStopsItsJob() {
+    String def = definition(Script.hang());
+    Events e = Events.pre(NS, "shop", "1").tasks(def).timeout("5m");
+    Bus.send(e.binary(Bus.EVENTS));
+    awaitResults(e, 1);
+    String name = Bus.results().forTrigger(e.trigger()).get(0).subject();
+    await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.job(NS, name) != null);
+    TestInfra.client().resources(KeptnTask.class).inNamespace(NS).withName(name).delete();
+    List<Ce> r = awaitResults(e, 3);
+    assertThat(kinds(r)).containsExactly("task.started", "task.failed", "phase.finished");
+    assertThat(r.get(1).data().get("reason").asText()).isEqualTo("Cancelled");
+    await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.job(NS, name) == null);
+  }
+
+  @Test
+  void jobDeletedWhileRunningFailsTheTaskAndIsNotRecreated() {
+    String def = definition(Script.hang());
+    Events e = Events.pre(NS, "shop", "1").tasks(def).timeout("5m");
+    Bus.send(e.binary(Bus.EVENTS));
+    awaitResults(e, 1);
+    String name = Bus.results().forTrigger(e.trigger()).get(0).subject();
+    await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.job(NS, name) != null);
+    TestInfra.client().batch().v1().jobs().inNamespace(NS).withName(name).delete();
+    List<Ce> r = awaitResults(e, 3);
+    assertThat(kinds(r)).containsExactly("task.started", "task.failed", "phase.finished");
+    assertThat(r.get(1).data().get("reason").asText()).isEqualTo("JobDeleted");
+    assertThat(Cluster.job(NS, name)).isNull();
+  }
+
+  @Test
+  void terminalTaskWhoseJobWasDeletedByTtlIsNeverRunAgain() {
+    String def = definition(Script.succeed());
+    Events e = Events.pre(NS, "shop", "1").tasks(def);
+    Bus.send(e.binary(Bus.EVENTS));
+    List<Ce> r = awaitResults(e, 3);
+    String name = r.get(0).subject();
+    int jobsBefore = TestInfra.simulator().jobsSeen();
+    TestInfra.client().batch().v1().jobs().inNamespace(NS).withName(name).delete();
+    // touch the task, as a restart's initial list or a spec edit would
+    TestInfra.client()
+        .resources(KeptnTask.class)
+        .inNamespace(NS)
+        .withName(name)
+        .edit(
+            t -> {
+              t.getMetadata().getAnnotations().put("touched", "yes");
+              return t;
+            });
+    // two sweeps (bridge.sweep.every=2s in tests) pass without a new Job
+    await()
+        .pollDelay(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              assertThat(Cluster.job(NS, name)).isNull();
+              assertThat(Cluster.task(NS, name).getStatus().status).isEqualTo("Succeeded");
+            });
+    assertThat(TestInfra.simulator().jobsSeen()).isGreaterThanOrEqualTo(jobsBefore);
+    assertThat(Bus.results().forTrigger(e.trigger())).hasSize(3);
+  }
+}
