@@ -78,6 +78,24 @@ public final class CloudEventReader {
     return binary ? binary(attrs, contentType, text) : structured(attrs, contentType, text);
   }
 
+  /** The {@code source} and {@code id} of binary-mode headers, when present and non-empty. */
+  public static Map<String, String> identity(Map<String, byte[]> headers) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (var h : headers.entrySet()) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if (name.equals("ce_id")
+          || name.equals("ce-id")
+          || name.equals("ce_source")
+          || name.equals("ce-source")) {
+        String v = utf8(h.getValue());
+        if (v != null && !v.isEmpty()) {
+          out.put(name.substring(3), v);
+        }
+      }
+    }
+    return out;
+  }
+
   private Result binary(Map<String, String> attrs, String contentType, String text) {
     if (contentType != null && !isJson(contentType)) {
       return fail(

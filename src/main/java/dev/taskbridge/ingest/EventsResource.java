@@ -40,11 +40,6 @@ public class EventsResource {
   public Response post(byte[] body, @Context HttpHeaders http) {
     byte[] b = body == null ? new byte[0] : body;
     String subject = "http-" + Names.sha256Hex(b).substring(0, 16);
-    if (b.length > config.limits().maxEventBytes()) {
-      Intake.Rejected r = (Intake.Rejected) ingest.read(Map.of(), b, subject);
-      ingest.reject(r, null, null, null);
-      return problem(413, "Event too large", r);
-    }
     Map<String, byte[]> headers = new LinkedHashMap<>();
     http.getRequestHeaders()
         .forEach(
@@ -53,6 +48,11 @@ public class EventsResource {
                 headers.put(k, v.get(0).getBytes(StandardCharsets.UTF_8));
               }
             });
+    if (b.length > config.limits().maxEventBytes()) {
+      Intake.Rejected r = (Intake.Rejected) ingest.read(headers, b, subject);
+      ingest.reject(r, null, null, null);
+      return problem(413, "Event too large", r);
+    }
     Intake intake = ingest.read(headers, b, subject);
     if (intake instanceof Intake.Accepted a) {
       try {

@@ -72,11 +72,17 @@ public class IngestService {
   public Intake read(Map<String, byte[]> headers, byte[] body, String fallbackSubject) {
     Intake intake;
     if (body != null && body.length > config.limits().maxEventBytes()) {
+      // the body is not read, but binary-mode headers may still say which event this was
+      Map<String, String> id = CloudEventReader.identity(headers);
+      String source = id.get("source");
+      String eventId = id.get("id");
+      String subject =
+          source != null && eventId != null ? Names.triggerHash(source, eventId) : fallbackSubject;
       intake =
           new Intake.Rejected(
-              fallbackSubject,
-              null,
-              null,
+              subject,
+              source,
+              eventId,
               EventValidator.UNKNOWN,
               List.of(
                   new FieldError(
