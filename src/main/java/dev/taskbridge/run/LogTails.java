@@ -28,6 +28,14 @@ final class LogTails implements ResultFactory.LogTails {
     this.policy = policy;
   }
 
+  private static java.time.Instant instant(String s) {
+    try {
+      return java.time.Instant.parse(s);
+    } catch (RuntimeException e) {
+      return java.time.Instant.EPOCH;
+    }
+  }
+
   @Override
   public String tail(TaskFacts task, int attempt) {
     if (lines == 0 || task.status().jobName == null) {
@@ -38,7 +46,10 @@ final class LogTails implements ResultFactory.LogTails {
       return "";
     }
     List<Pod> pods = new ArrayList<>(cache.podsOf(job));
-    pods.sort(Comparator.comparing(p -> String.valueOf(p.getMetadata().getCreationTimestamp())));
+    // creation order; pods created in the same second (timestamps have second precision) by name
+    pods.sort(
+        Comparator.comparing((Pod p) -> instant(p.getMetadata().getCreationTimestamp()))
+            .thenComparing(p -> p.getMetadata().getName()));
     String log;
     if (policy == RestartPolicy.Never) {
       List<Pod> failed =

@@ -138,7 +138,7 @@ public final class JobSimulator implements AutoCloseable {
 
   private void attempt(Job job, Script script, int attempt) {
     boolean never = "Never".equals(job.getSpec().getTemplate().getSpec().getRestartPolicy());
-    String pod = job.getMetadata().getName() + "-" + (never ? attempt : 1);
+    String pod = job.getMetadata().getName() + String.format("-%03d", never ? attempt : 1);
     if (never || attempt == 1) {
       createPod(job, pod, "Running", 0);
     }
