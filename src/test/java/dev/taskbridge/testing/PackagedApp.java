@@ -1,0 +1,170 @@
+package dev.taskbridge.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged application ({@code target/quarkus-app/quarkus-run.jar}) as a separate process,
+ * pointed at a broker and an API server it has never seen, and killable like a crashed pod.
+ */
+public final class PackagedApp implements AutoCloseable {
+  public static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+
+  private final Process process;
+  private final Path log;
+  private final int port;
+
+  private PackagedApp(Process process, Path log, int port) {
+    this.process = process;
+    this.log = log;
+    this.port = port;
+  }
+
+  /** The properties that point the app at the shared test broker and API server. */
+  public static Map<String, String> against(String bootstrap, String apiServer) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("kafka.bootstrap.servers", bootstrap);
+    p.put("quarkus.kubernetes-client.api-server-url", apiServer);
+    p.put("quarkus.kubernetes-client.trust-certs", "true");
+    p.put("quarkus.kubernetes-client.namespace", "default");
+    p.put("bridge.namespaces", "default,team-a,keptn-system");
+    p.put("bridge.sweep.every", "2s");
+    p.put("bridge.leader-election.lease-duration", "4s");
+    p.put("bridge.leader-election.renew-deadline", "3s");
+    p.put("bridge.leader-election.retry-period", "500ms");
+    return p;
+  }
+
+  public static PackagedApp start(Map<String, String> properties) {
+    int port = freePort();
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx256m");
+    cmd.add("-Dquarkus.http.port=" + port);
+    properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+    cmd.add("-jar");
+    cmd.add(JAR.toAbsolutePath().toString());
+    try {
+      Path log = Files.createTempFile("packaged-app-", ".log");
+      Process p =
+          new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      return new PackagedApp(p, log, port);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public boolean alive() {
+    return process.isAlive();
+  }
+
+  public String output() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** GET a path of the app; -1 when it does not answer. */
+  public int get(String path) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  public String body(String path) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .body();
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+
+  public boolean ready() {
+    return get("/q/health/ready") == 200;
+  }
+
+  /** Waits for the process to end by itself; its exit code. */
+  public int awaitExit(Duration max) {
+    try {
+      if (!process.waitFor(max.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("still running after " + max);
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SIGKILL: no shutdown hooks, no polite goodbye (a crashed or OOM-killed pod). */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroy();
+      try {
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
