@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,11 +38,9 @@ public final class ApiServer implements AutoCloseable {
   private static final Pattern LOG_PATH =
       Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
 
-  /**
-   * An injected failure: requests matching {@code method} and a path containing {@code pathPart}.
-   */
+  /** An injected failure: requests for which {@code matches} holds (method, path). */
   public record Fault(
-      String method, String pathPart, int code, double probability, int[] remaining) {}
+      BiPredicate<String, String> matches, int code, double probability, int[] remaining) {}
 
   /** One request as the server saw it. */
   public record Request(String method, String path) {}
@@ -117,7 +116,13 @@ public final class ApiServer implements AutoCloseable {
 
   /** Answers the next {@code times} matching requests with {@code code}. */
   public void failNext(String method, String pathPart, int code, int times) {
-    faults.add(new Fault(method, pathPart, code, 1.0, new int[] {times}));
+    failWhere((m, p) -> m.equals(method) && p.contains(pathPart), code, 1.0, times);
+  }
+
+  /** Answers requests matching {@code matches} (method, path) with {@code code}. */
+  public void failWhere(
+      BiPredicate<String, String> matches, int code, double probability, int times) {
+    faults.add(new Fault(matches, code, probability, new int[] {times}));
   }
 
   /**
@@ -125,7 +130,8 @@ public final class ApiServer implements AutoCloseable {
    * cleared.
    */
   public void failRandomly(String method, String pathPart, int code, double probability) {
-    faults.add(new Fault(method, pathPart, code, probability, new int[] {Integer.MAX_VALUE}));
+    failWhere(
+        (m, p) -> m.equals(method) && p.contains(pathPart), code, probability, Integer.MAX_VALUE);
   }
 
   public void clearFaults() {
@@ -146,7 +152,7 @@ public final class ApiServer implements AutoCloseable {
       requests.add(new Request(request.getMethod(), path));
     }
     for (Fault f : faults) {
-      if (f.method().equals(request.getMethod()) && path.contains(f.pathPart())) {
+      if (f.matches().test(request.getMethod(), path)) {
         synchronized (f) {
           if (f.remaining()[0] > 0 && random.nextDouble() < f.probability()) {
             f.remaining()[0]--;
