@@ -68,8 +68,20 @@ public final class TaskReconciler {
           config.runner().mode() == RunnerMode.standalone ? advance(key, task) : follow(key, task);
     } else {
       reporter.terminalSeen(key);
+      if (config.runner().mode() == RunnerMode.keptn) {
+        // Keptn may write the terminal status before the bridge saw the failed attempts
+        task = countKeptnAttempts(task);
+      }
     }
     reporter.settle(key, task);
+  }
+
+  private KeptnTask countKeptnAttempts(KeptnTask task) {
+    String jobName = status(task).jobName;
+    Job job = jobName == null ? null : cache.job(task.getMetadata().getNamespace(), jobName);
+    return job == null
+        ? task
+        : countAttempts(task, JobView.of(job).failed() + cache.podRestarts(job));
   }
 
   /** Standalone mode: the bridge runs the Job. */
@@ -207,10 +219,7 @@ public final class TaskReconciler {
       }
       return task;
     }
-    Job job = cache.job(task.getMetadata().getNamespace(), s.jobName);
-    return job == null
-        ? task
-        : countAttempts(task, JobView.of(job).failed() + cache.podRestarts(job));
+    return countKeptnAttempts(task);
   }
 
   private KeptnTask countAttempts(KeptnTask task, int failed) {

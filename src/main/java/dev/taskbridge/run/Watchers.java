@@ -184,7 +184,7 @@ public class Watchers {
     String task =
         type == KeptnTask.class
             ? obj.getMetadata().getName()
-            : type == Job.class ? taskOfJob((Job) obj) : label(obj, Keys.TASK);
+            : type == Job.class ? taskOfJob((Job) obj) : taskOfPod((Pod) obj);
     if (task != null) {
       queue.enqueue(ns + "/" + task);
     }
@@ -335,6 +335,16 @@ public class Watchers {
     return n;
   }
 
+  /** Our pods carry the task's name; Keptn's are found through their Job. */
+  private String taskOfPod(Pod pod) {
+    String task = label(pod, Keys.TASK);
+    if (task != null) {
+      return task;
+    }
+    Job job = job(pod.getMetadata().getNamespace(), jobOf(pod));
+    return job == null ? null : taskOfJob(job);
+  }
+
   private static String taskOfJob(Job job) {
     if (job.getMetadata().getOwnerReferences() != null) {
       for (var o : job.getMetadata().getOwnerReferences()) {
@@ -344,6 +354,9 @@ public class Watchers {
       }
     }
     String t = label(job, Keys.TASK);
+    if (t == null && job.getMetadata().getAnnotations() != null) {
+      t = job.getMetadata().getAnnotations().get(Keys.KEPTN_TASK_NAME);
+    }
     return t != null ? t : job.getMetadata().getName();
   }
 
