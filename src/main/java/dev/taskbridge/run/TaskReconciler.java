@@ -38,6 +38,7 @@ public final class TaskReconciler {
   private final Clock clock;
   private final BridgeConfig config;
   private final Map<String, String> lastCreateError = new ConcurrentHashMap<>();
+  private final Map<String, KeptnTask> fresh = new ConcurrentHashMap<>();
 
   public TaskReconciler(
       Cluster cluster,
@@ -59,8 +60,13 @@ public final class TaskReconciler {
   }
 
   public void reconcile(String key) {
-    KeptnTask task = cache.task(key);
-    if (task == null || task.getMetadata().getDeletionTimestamp() != null) {
+    KeptnTask cached = cache.task(key);
+    if (cached == null) {
+      fresh.remove(key);
+      return;
+    }
+    KeptnTask task = fresher(key, cached);
+    if (task.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
     if (!KeptnState.of(status(task).status).isTerminal()) {
@@ -265,8 +271,36 @@ public final class TaskReconciler {
     return updated;
   }
 
-  private static KeptnTask written(KeptnTask before, KeptnTask after) {
-    return after == null ? before : after;
+  /**
+   * Remembers what the bridge itself wrote, so a reconcile never acts on a cache older than that.
+   */
+  private KeptnTask written(KeptnTask before, KeptnTask after) {
+    if (after == null) {
+      return before;
+    }
+    fresh.put(after.getMetadata().getNamespace() + "/" + after.getMetadata().getName(), after);
+    return after;
+  }
+
+  /** The informer's copy, or the bridge's own later write while the informer has not caught up. */
+  private KeptnTask fresher(String key, KeptnTask cached) {
+    KeptnTask own = fresh.get(key);
+    if (own == null) {
+      return cached;
+    }
+    if (version(cached) >= version(own)) {
+      fresh.remove(key);
+      return cached;
+    }
+    return own;
+  }
+
+  private static long version(KeptnTask t) {
+    try {
+      return Long.parseLong(t.getMetadata().getResourceVersion());
+    } catch (RuntimeException e) {
+      return Long.MAX_VALUE; // not comparable: trust the informer
+    }
   }
 
   static KeptnTaskStatus status(KeptnTask task) {
