@@ -33,5 +33,20 @@ public final class ErrorCode {
    */
   public static final String REFUSED_BY_CLUSTER = "RefusedByCluster";
 
+  /** Every code, for metrics and docs. */
+  public static java.util.List<String> all() {
+    java.util.List<String> codes = new java.util.ArrayList<>();
+    for (java.lang.reflect.Field f : ErrorCode.class.getFields()) {
+      if (f.getType() == String.class) {
+        try {
+          codes.add((String) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return codes;
+  }
+
   private ErrorCode() {}
 }

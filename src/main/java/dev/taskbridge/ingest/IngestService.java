@@ -66,6 +66,7 @@ public class IngestService {
     this.validator = new EventValidator(config);
     this.planner = new Planner(config.tasks());
     this.results = new ResultFactory(config.source(), config.results().onTaskFailure());
+    metrics.rejectionReasons(ErrorCode.all());
   }
 
   /** Reads and validates one record or request; counts it as received. */

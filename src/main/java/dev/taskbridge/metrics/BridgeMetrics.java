@@ -47,6 +47,11 @@ public class BridgeMetrics {
     received(checkType).increment();
   }
 
+  /** Starts every rejection reason at zero, so rates and alerts work before the first rejection. */
+  public void rejectionReasons(java.util.Collection<String> reasons) {
+    reasons.forEach(r -> registry.counter("taskbridge.events.rejected", "reason", r).increment(0));
+  }
+
   public void eventRejected(String reason) {
     registry.counter("taskbridge.events.rejected", "reason", reason).increment();
   }

@@ -43,7 +43,7 @@ public final class ApiServer implements AutoCloseable {
       BiPredicate<String, String> matches, int code, double probability, int[] remaining) {}
 
   /** One request as the server saw it. */
-  public record Request(String method, String path) {}
+  public record Request(String method, String path, String authorization) {}
 
   private final KubernetesMockServer server;
   private final Map<String, String> logs = new ConcurrentHashMap<>();
@@ -149,7 +149,7 @@ public final class ApiServer implements AutoCloseable {
   private MockResponse handle(KubernetesCrudDispatcher crud, RecordedRequest request) {
     String path = request.getPath();
     if (recording) {
-      requests.add(new Request(request.getMethod(), path));
+      requests.add(new Request(request.getMethod(), path, request.getHeader("Authorization")));
     }
     for (Fault f : faults) {
       if (f.matches().test(request.getMethod(), path)) {
