@@ -3,9 +3,9 @@ package dev.taskbridge.keptn;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 /**
- * The Keptn model is (de)serialised by Jackson through reflection; in a native image every class of it,
- * nested ones included, must be registered (the Kubernetes client extension registers only the custom
- * resources and their spec and status roots).
+ * The Keptn model is (de)serialised by Jackson through reflection; in a native image every class of
+ * it, nested ones included, must be registered (the Kubernetes client extension registers only the
+ * custom resources and their spec and status roots).
  */
 @RegisterForReflection(
     targets = {

@@ -74,17 +74,19 @@ public final class Reporter {
     TaskFacts facts = TaskFacts.of(task);
     Set<String> known = new LinkedHashSet<>(facts.published());
     known.addAll(recorded.getOrDefault(key, Set.of()));
-    Set<String> newlyAcked = acked.remove(key);
-    if (newlyAcked != null && !known.containsAll(newlyAcked)) {
+    // Results acknowledged by Kafka are recorded on the task together with its terminal result: one
+    // annotation write per task instead of one per result. Until then they live in memory (a crash
+    // republishes them with the same ids, which the at-least-once contract allows).
+    Set<String> newlyAcked = acked.getOrDefault(key, Set.of());
+    boolean terminalAcked = newlyAcked.contains("succeeded") || newlyAcked.contains("failed");
+    if (terminalAcked && !known.containsAll(newlyAcked)) {
       known.addAll(newlyAcked);
-      try {
-        cluster.annotate(
-            facts.namespace(), facts.name(), Map.of(Keys.PUBLISHED, String.join(",", known)));
-      } catch (RuntimeException e) {
-        acked.merge(key, newlyAcked, Reporter::union);
-        throw e;
-      }
+      cluster.annotate(
+          facts.namespace(), facts.name(), Map.of(Keys.PUBLISHED, String.join(",", known)));
       recorded.put(key, known);
+      acked.remove(key);
+    } else {
+      known.addAll(newlyAcked);
     }
     facts = facts.withPublished(known);
     if (facts.published().containsAll(recorded.getOrDefault(key, Set.of()))
@@ -138,7 +140,12 @@ public final class Reporter {
   /**
    * A task deleted before it ended: report it failed with reason Cancelled (kept for the phase).
    */
-  public void cancelled(String key, TaskFacts ended) {
+  public void cancelled(String key, TaskFacts lastKnown) {
+    Set<String> published =
+        union(recorded.getOrDefault(key, Set.of()), acked.getOrDefault(key, Set.of()));
+    recorded.remove(key);
+    acked.remove(key);
+    TaskFacts ended = lastKnown.withPublished(published);
     tombstones
         .computeIfAbsent(ended.namespace() + "/" + ended.trigger(), k -> new ConcurrentHashMap<>())
         .put(ended.name(), ended);

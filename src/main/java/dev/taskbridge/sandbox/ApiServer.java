@@ -40,7 +40,11 @@ public final class ApiServer implements AutoCloseable {
 
   /** An injected failure: requests for which {@code matches} holds (method, path). */
   public record Fault(
-      BiPredicate<String, String> matches, int code, double probability, int[] remaining) {}
+      BiPredicate<String, String> matches,
+      int code,
+      double probability,
+      int[] remaining,
+      boolean onlyAuthenticated) {}
 
   /** One request as the server saw it. */
   public record Request(String method, String path, String authorization) {}
@@ -122,7 +126,17 @@ public final class ApiServer implements AutoCloseable {
   /** Answers requests matching {@code matches} (method, path) with {@code code}. */
   public void failWhere(
       BiPredicate<String, String> matches, int code, double probability, int times) {
-    faults.add(new Fault(matches, code, probability, new int[] {times}));
+    faults.add(new Fault(matches, code, probability, new int[] {times}, false));
+  }
+
+  /**
+   * Answers a random share of the writes that carry credentials (the application's, when its client
+   * is given a username; test clients send none) with {@code code}, until cleared.
+   */
+  public void failClientWrites(double probability, int code) {
+    faults.add(
+        new Fault(
+            (m, p) -> !m.equals("GET"), code, probability, new int[] {Integer.MAX_VALUE}, true));
   }
 
   /**
@@ -151,8 +165,10 @@ public final class ApiServer implements AutoCloseable {
     if (recording) {
       requests.add(new Request(request.getMethod(), path, request.getHeader("Authorization")));
     }
+    Request seen = new Request(request.getMethod(), path, request.getHeader("Authorization"));
     for (Fault f : faults) {
-      if (f.matches().test(request.getMethod(), path)) {
+      if (f.matches().test(request.getMethod(), path)
+          && (f.onlyAuthenticated() == false || seen.authorization() != null)) {
         synchronized (f) {
           if (f.remaining()[0] > 0 && random.nextDouble() < f.probability()) {
             f.remaining()[0]--;

@@ -12,6 +12,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +42,8 @@ public final class JobSimulator implements AutoCloseable {
   private final ApiServer api;
   private final Map<String, Script> scripts = new ConcurrentHashMap<>();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
+  private final Set<String> done = ConcurrentHashMap.newKeySet();
+  private final Map<String, Set<String>> uids = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newScheduledThreadPool(
           2,
@@ -84,6 +89,12 @@ public final class JobSimulator implements AutoCloseable {
                 new Watcher<>() {
                   @Override
                   public void eventReceived(Action action, Job job) {
+                    if (action == Action.ADDED) {
+                      uids.computeIfAbsent(
+                              job.getMetadata().getNamespace() + "/" + job.getMetadata().getName(),
+                              k -> ConcurrentHashMap.newKeySet())
+                          .add(String.valueOf(job.getMetadata().getUid()));
+                    }
                     if (action == Action.ADDED
                         && seen.add(
                             job.getMetadata().getNamespace() + "/" + job.getMetadata().getName())) {
@@ -99,6 +110,18 @@ public final class JobSimulator implements AutoCloseable {
                   }
                 });
     return this;
+  }
+
+  /** Names of Jobs that were created more than once (a task run twice); empty when none was. */
+  public Set<String> jobsCreatedTwice() {
+    Set<String> twice = new java.util.TreeSet<>();
+    uids.forEach(
+        (name, ids) -> {
+          if (ids.size() > 1) {
+            twice.add(name);
+          }
+        });
+    return twice;
   }
 
   /** Jobs the simulator has started (each Job once). */
@@ -120,79 +143,103 @@ public final class JobSimulator implements AutoCloseable {
 
   private void begin(Job job) {
     Script script = scriptFor(job);
-    Instant start = Instant.now();
+    String start = Instant.now().toString();
     Long deadline = job.getSpec().getActiveDeadlineSeconds();
     if (deadline != null) {
-      timer.schedule(() -> deadline(job), deadline, TimeUnit.SECONDS);
+      timer.schedule(() -> deadline(job, start), deadline, TimeUnit.SECONDS);
     }
-    status(
-        job,
-        s -> {
-          s.setStartTime(start.toString());
-          s.setActive(script.starts() ? 1 : 0);
-        });
+    if (script.hangs() || !script.starts()) {
+      patchStatus(job, Map.of("startTime", start, "active", script.starts() ? 1 : 0));
+    }
     if (script.starts()) {
-      attempt(job, script, 1);
+      attempt(job, script, 1, start);
     }
   }
 
-  private void attempt(Job job, Script script, int attempt) {
-    boolean never = "Never".equals(job.getSpec().getTemplate().getSpec().getRestartPolicy());
-    String pod = job.getMetadata().getName() + String.format("-%03d", never ? attempt : 1);
-    if (never || attempt == 1) {
-      createPod(job, pod, "Running", 0);
-    }
+  private void attempt(Job job, Script script, int attempt, String start) {
     if (script.hangs()) {
+      boolean never = "Never".equals(job.getSpec().getTemplate().getSpec().getRestartPolicy());
+      createPod(job, podName(job, never ? attempt : 1), "Running", 0);
       return;
     }
     timer.schedule(
-        () -> endAttempt(job, script, attempt, pod, never),
+        () -> endAttempt(job, script, attempt, start),
         script.attemptTime().toMillis(),
         TimeUnit.MILLISECONDS);
   }
 
-  private void endAttempt(Job job, Script script, int attempt, String pod, boolean never) {
-    Job now = current(job);
-    if (now == null || finished(now)) {
-      return;
-    }
-    api.podLog(job.getMetadata().getNamespace(), pod, "attempt " + attempt + "\n" + script.log());
-    int backoffLimit =
-        job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
-    if (attempt > script.failures()) {
-      setPodPhase(job, pod, "Succeeded", never ? 0 : attempt - 1);
-      finish(
-          job,
-          "SuccessCriteriaMet",
-          "Complete",
-          "CompletionsReached",
-          "Reached expected number of succeeded pods",
-          s -> {
-            s.setSucceeded(1);
-            s.setCompletionTime(Instant.now().toString());
-          });
-      return;
-    }
-    setPodPhase(job, pod, never ? "Failed" : "Running", never ? 0 : attempt);
-    if (never) {
-      status(job, s -> s.setFailed(attempt));
-    }
-    if (attempt > backoffLimit) {
-      finish(
-          job,
-          "FailureTarget",
-          "Failed",
-          "BackoffLimitExceeded",
-          "Job has reached the specified backoff limit",
-          s -> {});
-      return;
-    }
-    attempt(job, script, attempt + 1);
+  private static String podName(Job job, int n) {
+    return job.getMetadata().getName() + String.format("-%03d", n);
   }
 
-  private void deadline(Job job) {
+  /**
+   * One write per attempt: a failed attempt's pod (with its log), then the Job's
+   * counters/conditions.
+   */
+  private void endAttempt(Job job, Script script, int attempt, String start) {
+    String key = key(job);
+    if (done.contains(key)) {
+      return;
+    }
+    boolean never = "Never".equals(job.getSpec().getTemplate().getSpec().getRestartPolicy());
+    int backoffLimit =
+        job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
+    String ns = job.getMetadata().getNamespace();
+    if (attempt > script.failures()) {
+      if (done.add(key)) {
+        Map<String, Object> s = new HashMap<>();
+        s.put("startTime", start);
+        s.put("active", 0);
+        s.put("succeeded", 1);
+        s.put("completionTime", Instant.now().toString());
+        s.put(
+            "conditions",
+            conditions(
+                "SuccessCriteriaMet",
+                "Complete",
+                "CompletionsReached",
+                "Reached expected number of succeeded pods"));
+        patchStatus(job, s);
+      }
+      return;
+    }
+    String pod = podName(job, never ? attempt : 1);
+    api.podLog(ns, pod, "attempt " + attempt + "\n" + script.log());
+    if (never) {
+      createPod(job, pod, "Failed", 0);
+    } else if (attempt == 1) {
+      createPod(job, pod, "Running", 1);
+    } else {
+      patchPodRestarts(job, pod, attempt);
+    }
+    Map<String, Object> s = new HashMap<>();
+    s.put("startTime", start);
+    if (never) {
+      s.put("failed", attempt);
+    }
+    if (attempt > backoffLimit && done.add(key)) {
+      s.put("active", 0);
+      s.put(
+          "conditions",
+          conditions(
+              "FailureTarget",
+              "Failed",
+              "BackoffLimitExceeded",
+              "Job has reached the specified backoff limit"));
+      patchStatus(job, s);
+      return;
+    }
+    s.put("active", 1);
+    patchStatus(job, s);
+    attempt(job, script, attempt + 1, start);
+  }
+
+  private void deadline(Job job, String start) {
+    if (!done.add(key(job))) {
+      return;
+    }
     Job now = current(job);
-    if (now == null || finished(now)) {
+    if (now == null) {
       return;
     }
     int active =
@@ -203,33 +250,27 @@ public final class JobSimulator implements AutoCloseable {
         now.getStatus() == null || now.getStatus().getFailed() == null
             ? 0
             : now.getStatus().getFailed();
-    finish(
-        job,
-        "FailureTarget",
-        "Failed",
-        "DeadlineExceeded",
-        "Job was active longer than specified deadline",
-        s -> s.setFailed(failed + active));
+    Map<String, Object> s = new HashMap<>();
+    s.put("startTime", start);
+    s.put("active", 0);
+    s.put("failed", failed + active);
+    s.put(
+        "conditions",
+        conditions(
+            "FailureTarget",
+            "Failed",
+            "DeadlineExceeded",
+            "Job was active longer than specified deadline"));
+    patchStatus(job, s);
   }
 
-  private void finish(
-      Job job,
-      String first,
-      String second,
-      String reason,
-      String message,
-      java.util.function.Consumer<io.fabric8.kubernetes.api.model.batch.v1.JobStatus> more) {
+  private static List<JobCondition> conditions(
+      String first, String second, String reason, String message) {
     String t = Instant.now().toString();
-    status(
-        job,
-        s -> {
-          more.accept(s);
-          s.setActive(0);
-          List<JobCondition> conditions = new ArrayList<>();
-          conditions.add(condition(first, reason, message, t));
-          conditions.add(condition(second, reason, message, t));
-          s.setConditions(conditions);
-        });
+    List<JobCondition> c = new ArrayList<>();
+    c.add(condition(first, reason, message, t));
+    c.add(condition(second, reason, message, t));
+    return c;
   }
 
   private static JobCondition condition(String type, String reason, String message, String t) {
@@ -243,11 +284,8 @@ public final class JobSimulator implements AutoCloseable {
         .build();
   }
 
-  private static boolean finished(Job job) {
-    return job.getStatus() != null
-        && job.getStatus().getConditions() != null
-        && job.getStatus().getConditions().stream()
-            .anyMatch(c -> "Complete".equals(c.getType()) || "Failed".equals(c.getType()));
+  private static String key(Job job) {
+    return job.getMetadata().getNamespace() + "/" + job.getMetadata().getName();
   }
 
   private Job current(Job job) {
@@ -264,9 +302,9 @@ public final class JobSimulator implements AutoCloseable {
     }
   }
 
-  private synchronized void status(
-      Job job,
-      java.util.function.Consumer<io.fabric8.kubernetes.api.model.batch.v1.JobStatus> change) {
+  /** A JSON merge patch of the Job's status: one request, as the Job controller's status update. */
+  private void patchStatus(Job job, Map<String, Object> status) {
+    String patch = Serialization.asJson(Map.of("status", status));
     for (int i = 0; i < 5; i++) {
       try {
         client
@@ -275,14 +313,8 @@ public final class JobSimulator implements AutoCloseable {
             .jobs()
             .inNamespace(job.getMetadata().getNamespace())
             .withName(job.getMetadata().getName())
-            .editStatus(
-                j -> {
-                  if (j.getStatus() == null) {
-                    j.setStatus(new io.fabric8.kubernetes.api.model.batch.v1.JobStatus());
-                  }
-                  change.accept(j.getStatus());
-                  return j;
-                });
+            .subresource("status")
+            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         return;
       } catch (KubernetesClientException e) {
         if (e.getCode() == 404) {
@@ -321,22 +353,22 @@ public final class JobSimulator implements AutoCloseable {
     try {
       client.pods().resource(pod).create();
     } catch (KubernetesClientException e) {
-      // already there (a restart of the same pod)
+      // already there
     }
   }
 
-  private void setPodPhase(Job job, String name, String phase, int restarts) {
+  private void patchPodRestarts(Job job, String name, int restarts) {
+    String patch =
+        "{\"status\":{\"containerStatuses\":[{\"name\":\"keptn-function-runner\",\"restartCount\":"
+            + restarts
+            + "}]}}";
     try {
       client
           .pods()
           .inNamespace(job.getMetadata().getNamespace())
           .withName(name)
-          .editStatus(
-              p -> {
-                p.getStatus().setPhase(phase);
-                p.getStatus().getContainerStatuses().get(0).setRestartCount(restarts);
-                return p;
-              });
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     } catch (KubernetesClientException e) {
       // the pod is gone with its Job
     }

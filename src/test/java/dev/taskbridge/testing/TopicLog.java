@@ -78,16 +78,21 @@ public final class TopicLog implements AutoCloseable {
     return all().stream().filter(p).toList();
   }
 
-  /** Every record decoded as a result CloudEvent. */
+  private final List<Ce> decoded = new ArrayList<>();
+
+  /** Every record decoded as a result CloudEvent (each record decoded once). */
   public List<Ce> events() {
-    List<Ce> out = new ArrayList<>();
-    for (Rec r : all()) {
-      Map<String, String> h = new LinkedHashMap<>();
-      r.headers()
-          .forEach((k, v) -> h.put(k, v == null ? null : new String(v, StandardCharsets.UTF_8)));
-      out.add(Ce.decode(r.keyString(), h, r.value(), r.partition(), r.offset()));
+    List<Rec> all = all();
+    synchronized (decoded) {
+      for (int i = decoded.size(); i < all.size(); i++) {
+        Rec r = all.get(i);
+        Map<String, String> h = new LinkedHashMap<>();
+        r.headers()
+            .forEach((k, v) -> h.put(k, v == null ? null : new String(v, StandardCharsets.UTF_8)));
+        decoded.add(Ce.decode(r.keyString(), h, r.value(), r.partition(), r.offset()));
+      }
+      return new ArrayList<>(decoded);
     }
-    return out;
   }
 
   /** Results whose Kafka key (the trigger hash) is {@code trigger}, in topic order. */
