@@ -29,9 +29,11 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 @ApplicationScoped
 public class Cluster {
   private final KubernetesClient client;
+  private final DefinitionCache definitions;
 
-  public Cluster(KubernetesClient client) {
+  public Cluster(KubernetesClient client, DefinitionCache definitions) {
     this.client = client;
+    this.definitions = definitions;
   }
 
   /** Creates a KeptnTask; false when it already existed (the event was seen before). */
@@ -79,7 +81,11 @@ public class Cluster {
         () -> client.resources(KeptnAppContext.class).inNamespace(namespace).withName(name).get());
   }
 
-  /** Looks a definition up in {@code namespace}, then in {@code fallbackNamespace}. */
+  /**
+   * Looks a definition up in {@code namespace}, then in {@code fallbackNamespace}: in the
+   * informer's cache first, then (a miss may be a definition created a moment ago) by asking the
+   * API server.
+   */
   @Retry(
       retryOn = ApiErrors.Transient.class,
       maxRetries = 12,
@@ -93,6 +99,10 @@ public class Cluster {
     for (String ns : new String[] {namespace, fallbackNamespace}) {
       if (ns == null) {
         continue;
+      }
+      Optional<KeptnTaskDefinition> cached = definitions.find(ns, name);
+      if (cached.isPresent()) {
+        return Optional.of(new FoundDefinition(ns, cached.get()));
       }
       Optional<KeptnTaskDefinition> d =
           get(

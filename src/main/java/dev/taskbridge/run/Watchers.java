@@ -54,6 +54,7 @@ public class Watchers {
   private final BridgeMetrics metrics;
   private final Leadership leadership;
   private final Clock clock;
+  private final DefinitionCache definitionCache;
 
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final Map<String, SharedIndexInformer<KeptnTask>> tasks = new ConcurrentHashMap<>();
@@ -72,7 +73,8 @@ public class Watchers {
       ResultPublisher publisher,
       BridgeMetrics metrics,
       Leadership leadership,
-      Clock clock) {
+      Clock clock,
+      DefinitionCache definitionCache) {
     this.client = client;
     this.config = config;
     this.cluster = cluster;
@@ -80,6 +82,7 @@ public class Watchers {
     this.metrics = metrics;
     this.leadership = leadership;
     this.clock = clock;
+    this.definitionCache = definitionCache;
   }
 
   void onStart(@Observes @Priority(2000) StartupEvent ev) {
@@ -111,6 +114,20 @@ public class Watchers {
       tasks.put(ns, inform(client.resources(KeptnTask.class), ns, KeptnTask.class));
       jobs.put(ns, inform(client.batch().v1().jobs(), ns, Job.class));
       pods.put(ns, inform(client.pods(), ns, Pod.class));
+    }
+    java.util.Set<String> definitionNamespaces = new java.util.LinkedHashSet<>(watchedNamespaces());
+    if (!definitionNamespaces.contains("*")) {
+      definitionNamespaces.add(config.keptnNamespace());
+    }
+    for (String ns : definitionNamespaces) {
+      var op = client.resources(dev.taskbridge.keptn.KeptnTaskDefinition.class);
+      var informer =
+          ns.equals("*")
+              ? op.inAnyNamespace().runnableInformer(0)
+              : op.inNamespace(ns).runnableInformer(0);
+      informer.start();
+      informers.add(informer);
+      definitionCache.register(ns, informer);
     }
     metrics.activeTasks(this, w -> w.active("pre"), w -> w.active("post"));
     started = true;

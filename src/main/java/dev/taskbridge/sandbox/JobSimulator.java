@@ -43,6 +43,8 @@ public final class JobSimulator implements AutoCloseable {
   private final Map<String, Script> scripts = new ConcurrentHashMap<>();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final Set<String> done = ConcurrentHashMap.newKeySet();
+  private volatile java.util.function.Consumer<Job> jobAdded = j -> {};
+  private volatile java.util.function.Consumer<Job> jobFinished = j -> {};
   private final Map<String, Set<String>> uids = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newScheduledThreadPool(
@@ -78,6 +80,18 @@ public final class JobSimulator implements AutoCloseable {
     return this;
   }
 
+  /** Called with each new Job as the simulator first sees it (for latency measurements). */
+  public JobSimulator onJobAdded(java.util.function.Consumer<Job> listener) {
+    this.jobAdded = listener;
+    return this;
+  }
+
+  /** Called with each Job the simulator has just marked terminal. */
+  public JobSimulator onJobFinished(java.util.function.Consumer<Job> listener) {
+    this.jobFinished = listener;
+    return this;
+  }
+
   public JobSimulator start() {
     watch =
         client
@@ -94,6 +108,7 @@ public final class JobSimulator implements AutoCloseable {
                               job.getMetadata().getNamespace() + "/" + job.getMetadata().getName(),
                               k -> ConcurrentHashMap.newKeySet())
                           .add(String.valueOf(job.getMetadata().getUid()));
+                      jobAdded.accept(job);
                     }
                     if (action == Action.ADDED
                         && seen.add(
@@ -200,6 +215,7 @@ public final class JobSimulator implements AutoCloseable {
                 "CompletionsReached",
                 "Reached expected number of succeeded pods"));
         patchStatus(job, s);
+        jobFinished.accept(job);
       }
       return;
     }

@@ -100,7 +100,10 @@ class RestartIT {
     String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> Cluster.job(NS, task).getStatus() != null && Cluster.job(NS, task).getStatus().getSucceeded() != null);
+        .until(
+            () ->
+                Cluster.job(NS, task).getStatus() != null
+                    && Cluster.job(NS, task).getStatus().getSucceeded() != null);
     assertThat(ids(e)).doesNotContain(task + ".succeeded");
     try (PackagedApp app = PackagedApp.start(props())) {
       assertComplete(e, List.of("started", "succeeded"));

@@ -68,6 +68,10 @@ public final class PackagedApp implements AutoCloseable {
     }
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   public int port() {
     return port;
   }

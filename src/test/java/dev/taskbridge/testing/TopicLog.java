@@ -19,7 +19,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class TopicLog implements AutoCloseable {
   /** A raw record. */
   public record Rec(
-      byte[] key, Map<String, byte[]> headers, byte[] value, int partition, long offset) {
+      byte[] key,
+      Map<String, byte[]> headers,
+      byte[] value,
+      int partition,
+      long offset,
+      long receivedNanos) {
     public String header(String name) {
       byte[] v = headers.get(name);
       return v == null ? null : new String(v, StandardCharsets.UTF_8);
@@ -55,7 +60,9 @@ public final class TopicLog implements AutoCloseable {
                       h.put(header.key(), header.value());
                     }
                     synchronized (records) {
-                      records.add(new Rec(r.key(), h, r.value(), r.partition(), r.offset()));
+                      records.add(
+                          new Rec(
+                              r.key(), h, r.value(), r.partition(), r.offset(), System.nanoTime()));
                     }
                   }
                 }
