@@ -173,6 +173,33 @@ class LifecycleTest {
   }
 
   @Test
+  void taskThatCannotGetAJobFailsWithJobCreateFailedAfterItsTimeout() {
+    String def = definition(Script.succeed());
+    Events e = Events.pre(NS, "shop", "1").tasks(def).timeout("2s");
+    String task =
+        dev.taskbridge.plan.Names.taskName(
+            dev.taskbridge.plan.CheckType.pre, def, e.source(), e.id());
+    TestInfra.api()
+        .failWhere(
+            (m, p) -> m.equals("POST") && p.endsWith("/jobs") && p.contains(NS),
+            503,
+            1.0,
+            Integer.MAX_VALUE);
+    try {
+      Bus.send(e.binary(Bus.EVENTS));
+      List<Ce> r = awaitResults(e, 2);
+      assertThat(kinds(r)).containsExactly("task.failed", "phase.finished");
+      assertThat(r.get(0).data().get("reason").asText()).isEqualTo("JobCreateFailed");
+      assertThat(r.get(0).data().get("message").asText())
+          .contains("no Job could be created within the timeout");
+      assertThat(Cluster.task(NS, task).getStatus().reason).isEqualTo("JobCreateFailed");
+      assertThat(Cluster.job(NS, task)).isNull();
+    } finally {
+      TestInfra.api().clearFaults();
+    }
+  }
+
+  @Test
   void jobDeletedWhileRunningFailsTheTaskAndIsNotRecreated() {
     String def = definition(Script.hang());
     Events e = Events.pre(NS, "shop", "1").tasks(def).timeout("5m");
