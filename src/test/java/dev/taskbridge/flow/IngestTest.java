@@ -87,12 +87,7 @@ class IngestTest {
     for (int i = 0; i < 3; i++) {
       Bus.send(e.binary(Bus.EVENTS));
     }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                Bus.results().forTrigger(e.trigger()).stream()
-                    .anyMatch(c -> c.kind().equals("phase.finished")));
+    Bus.awaitPhase(e.trigger(), Duration.ofSeconds(30));
     given()
         .contentType("application/cloudevents+json")
         .body(e.structuredJson())
@@ -147,12 +142,7 @@ class IngestTest {
     TestInfra.client().resources(KeptnAppContext.class).resource(ctx).create();
     Events e = Events.pre(NS, "ctx-app", "1");
     Bus.send(e.binary(Bus.EVENTS));
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                Bus.results().forTrigger(e.trigger()).stream()
-                    .anyMatch(c -> c.kind().equals("phase.finished")));
+    Bus.awaitPhase(e.trigger(), Duration.ofSeconds(30));
     List<KeptnTask> tasks = Cluster.tasksOf(NS, e.trigger());
     assertThat(tasks)
         .extracting(t -> t.getSpec().taskDefinition)

@@ -141,12 +141,7 @@ class LifecycleTest {
     String bad = definition(Script.failAlways());
     Events e = Events.post(NS, "shop", "2").tasks(ok, bad, "missing-one").retries(0);
     Bus.send(e.binary(Bus.EVENTS));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(
-            () ->
-                Bus.results().forTrigger(e.trigger()).stream()
-                    .anyMatch(c -> c.kind().equals("phase.finished")));
+    Bus.awaitPhase(e.trigger(), Duration.ofSeconds(60));
     List<Ce> r = Bus.results().forTrigger(e.trigger());
     assertThat(r.get(r.size() - 1).kind()).isEqualTo("phase.finished");
     assertThat(r.get(r.size() - 1).data().get("result").asText()).isEqualTo("fail");

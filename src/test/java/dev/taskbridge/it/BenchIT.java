@@ -49,6 +49,7 @@ class BenchIT {
   static final int P1_EVENTS = Integer.getInteger("bench.p1.events", 1000);
   static final int P4_MAX = Integer.getInteger("bench.p4.max", 1000);
   static final String NS = "default";
+  static final String JVM_ARGS = System.getProperty("packaged.jvm.args", "-Xmx256m");
 
   final Map<String, Long> jobAddedAt = new ConcurrentHashMap<>();
   final Map<String, Long> jobFinishedAt = new ConcurrentHashMap<>();
@@ -315,11 +316,7 @@ class BenchIT {
                 dev.taskbridge.plan.CheckType.pre, "bench-ok", e.source(), e.id());
         sentAt.put(task, System.nanoTime());
         taskOfEvent.put(e.trigger(), task);
-        Bus.companion()
-            .produce(
-                org.apache.kafka.common.serialization.Serdes.ByteArray(),
-                org.apache.kafka.common.serialization.Serdes.ByteArray())
-            .fromRecords(e.binary(Bus.EVENTS));
+        Bus.producer().send(e.binary(Bus.EVENTS));
       }
       await()
           .atMost(Duration.ofMinutes(5))
@@ -390,7 +387,7 @@ class BenchIT {
                       == tracked);
       loaded = rssMb(app);
     }
-    rows.add(String.format("| P3 RSS idle (JVM, -Xmx256m) | %.0f MB | | | ≤ 200 MB |", idle));
+    rows.add(String.format("| P3 RSS idle (JVM `%s`) | %.0f MB | | | ≤ 200 MB |", JVM_ARGS, idle));
     rows.add(
         String.format(
             "| P3 RSS with %d tracked tasks | %.0f MB | | | ≤ 350 MB |", tracked, loaded));
@@ -432,7 +429,7 @@ class BenchIT {
               dev.taskbridge.plan.Names.taskName(
                   dev.taskbridge.plan.CheckType.pre, "bench-ok", e.source(), e.id());
           long t0 = System.nanoTime();
-          Bus.send(e.binary(Bus.EVENTS));
+          Bus.producer().send(e.binary(Bus.EVENTS));
           await()
               .atMost(Duration.ofMinutes(2))
               .pollInterval(Duration.ofMillis(2))
@@ -475,7 +472,9 @@ class BenchIT {
             + "Measured by the benchmark harness (`src/test/java/dev/taskbridge/it/BenchIT.java`), against the same\n"
             + "in-process Kafka broker and Fabric8 API server as the tests, with the Job simulator completing Jobs.\n"
             + "Rerun: `./mvnw -B verify -Pbench` (options: `-Dbench.runs=3 -Dbench.p1.events=1000 -Dbench.p4.max=1000\n"
-            + "-Dbench.p3.tasks=10000`). These machines are noisy: figures are medians of "
+            + "-Dbench.p3.tasks=10000 -Dpackaged.jvm.args='"
+            + JVM_ARGS
+            + "'`). These machines are noisy: figures are medians of "
             + RUNS
             + " runs, and each\n"
             + "figure's floor was measured in the same run.\n\n"

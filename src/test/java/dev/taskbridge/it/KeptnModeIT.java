@@ -41,12 +41,7 @@ class KeptnModeIT {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
       Events e = Events.pre(NS, "shop", "1").tasks("km-flaky", "km-ok", "km-missing").retries(2);
       Bus.send(e.binary(Bus.EVENTS));
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () ->
-                  Bus.results().forTrigger(e.trigger()).stream()
-                      .anyMatch(c -> c.kind().equals("phase.finished")));
+      Bus.awaitPhase(e.trigger(), Duration.ofSeconds(60));
       List<Ce> r = Bus.results().forTrigger(e.trigger());
       List<KeptnTask> tasks = Cluster.tasksOf(NS, e.trigger());
       assertThat(tasks).hasSize(3);

@@ -116,23 +116,13 @@ class RbacIT {
       Bus.send(ok.binary(Bus.EVENTS));
       Bus.send(ctx.binary(Bus.EVENTS));
       Bus.send(hang.binary(Bus.EVENTS));
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () ->
-                  Bus.results().forTrigger(ok.trigger()).stream()
-                      .anyMatch(c -> c.kind().equals("phase.finished")));
+      Bus.awaitPhase(ok.trigger(), Duration.ofSeconds(60));
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> !Cluster.jobsOf("team-a", hang.trigger()).isEmpty());
       KeptnTask hanging = Cluster.tasksOf("team-a", hang.trigger()).get(0);
       TestInfra.client().resource(hanging).delete();
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .until(
-              () ->
-                  Bus.results().forTrigger(hang.trigger()).stream()
-                      .anyMatch(c -> c.kind().equals("phase.finished")));
+      Bus.awaitPhase(hang.trigger(), Duration.ofSeconds(60));
       await()
           .atMost(Duration.ofSeconds(10))
           .until(

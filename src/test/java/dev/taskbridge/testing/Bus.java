@@ -36,6 +36,40 @@ public final class Bus {
         .awaitCompletion(Duration.ofSeconds(60));
   }
 
+  private static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer;
+
+  /**
+   * One long-lived producer, for senders that must not pay for a new producer per record
+   * (benchmarks).
+   */
+  public static synchronized org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>
+      producer() {
+    if (producer == null) {
+      producer =
+          new org.apache.kafka.clients.producer.KafkaProducer<>(
+              java.util.Map.of(
+                  "bootstrap.servers",
+                  TestInfra.kafka().bootstrapServers(),
+                  "linger.ms",
+                  0,
+                  "acks",
+                  "all"),
+              new org.apache.kafka.common.serialization.ByteArraySerializer(),
+              new org.apache.kafka.common.serialization.ByteArraySerializer());
+    }
+    return producer;
+  }
+
+  /** Waits until the phase result of {@code trigger} has arrived. */
+  public static void awaitPhase(String trigger, Duration max) {
+    org.awaitility.Awaitility.await()
+        .atMost(max)
+        .until(
+            () ->
+                results().forTrigger(trigger).stream()
+                    .anyMatch(c -> c.kind().equals("phase.finished")));
+  }
+
   public static synchronized TopicLog results() {
     if (results == null) {
       results = new TopicLog(TestInfra.kafka().bootstrapServers(), RESULTS);

@@ -53,7 +53,9 @@ public final class PackagedApp implements AutoCloseable {
     int port = freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    for (String arg : System.getProperty("packaged.jvm.args", "-Xmx256m").trim().split("\\s+")) {
+      cmd.add(arg);
+    }
     cmd.add("-Dquarkus.http.port=" + port);
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-jar");
@@ -90,36 +92,29 @@ public final class PackagedApp implements AutoCloseable {
 
   /** GET a path of the app; -1 when it does not answer. */
   public int get(String path) {
-    try {
-      return HttpClient.newHttpClient()
-          .send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .timeout(Duration.ofSeconds(5))
-                  .build(),
-              HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
-    }
+    HttpResponse<String> r = request(path);
+    return r == null ? -1 : r.statusCode();
   }
 
+  /** The body of a GET, empty when the app does not answer. */
   public String body(String path) {
+    HttpResponse<String> r = request(path);
+    return r == null ? "" : r.body();
+  }
+
+  private HttpResponse<String> request(String path) {
     try {
       return HttpClient.newHttpClient()
           .send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
-              HttpResponse.BodyHandlers.ofString())
-          .body();
+              HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      return "";
+      return null;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "";
+      return null;
     }
   }
 
