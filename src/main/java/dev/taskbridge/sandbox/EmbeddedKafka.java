@@ -130,7 +130,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  static int freePort() {
+  /** A port nothing listens on right now (shared by the test harness). */
+  public static int freePort() {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     } catch (IOException e) {

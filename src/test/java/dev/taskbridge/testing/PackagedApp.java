@@ -2,7 +2,6 @@ package dev.taskbridge.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +49,7 @@ public final class PackagedApp implements AutoCloseable {
   }
 
   public static PackagedApp start(Map<String, String> properties) {
-    int port = freePort();
+    int port = dev.taskbridge.sandbox.EmbeddedKafka.freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : System.getProperty("packaged.jvm.args", "-Xmx256m").trim().split("\\s+")) {
@@ -156,14 +155,6 @@ public final class PackagedApp implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }
