@@ -57,7 +57,7 @@ public final class ApiServer implements AutoCloseable {
   private volatile boolean recording;
 
   private ApiServer(int port) throws Exception {
-    KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
+    KubernetesCrudDispatcher crud = new IndexedCrudDispatcher();
     Dispatcher dispatcher =
         new Dispatcher() {
           @Override
