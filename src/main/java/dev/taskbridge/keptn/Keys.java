@@ -42,6 +42,12 @@ public final class Keys {
   /** Set on the tasks of a trigger once its phase.finished result was acknowledged. */
   public static final String PHASE_PUBLISHED = P + "phase-published";
 
+  /**
+   * Label set (to {@code "true"}) in the same write as {@link #PHASE_PUBLISHED}: nothing is owed
+   * any more, so the sweep selects {@code !taskbridge.dev/done} and reads only unfinished work.
+   */
+  public static final String DONE = P + "done";
+
   /** Number of attempts that ended (failed or succeeded), as last seen on the Job. */
   public static final String ATTEMPTS = P + "attempts";
 

@@ -45,6 +45,12 @@ public final class Reporter {
   private final Set<String> phaseDone = ConcurrentHashMap.newKeySet();
   private final Map<String, Map<String, TaskFacts>> tombstones = new ConcurrentHashMap<>();
 
+  /** In {@link #acked}: the phase result was sent with the task's own results and acknowledged. */
+  private static final String PHASE_ACKED = "#phase";
+
+  /** Tasks whose phase result is recorded, until the informer's copy shows it. */
+  private final Set<String> phaseRecorded = ConcurrentHashMap.newKeySet();
+
   public Reporter(
       Cluster cluster,
       ResultPublisher publisher,
@@ -77,33 +83,65 @@ public final class Reporter {
     // Results acknowledged by Kafka are recorded on the task together with its terminal result: one
     // annotation write per task instead of one per result. Until then they live in memory (a crash
     // republishes them with the same ids, which the at-least-once contract allows).
-    Set<String> newlyAcked = acked.getOrDefault(key, Set.of());
+    Set<String> newlyAcked = new LinkedHashSet<>(acked.getOrDefault(key, Set.of()));
+    boolean phaseWithTask = newlyAcked.remove(PHASE_ACKED);
     boolean terminalAcked = newlyAcked.contains("succeeded") || newlyAcked.contains("failed");
-    if (terminalAcked && !known.containsAll(newlyAcked)) {
+    if (terminalAcked && (!known.containsAll(newlyAcked) || phaseWithTask)) {
       known.addAll(newlyAcked);
-      cluster.annotate(
-          facts.namespace(), facts.name(), Map.of(Keys.PUBLISHED, String.join(",", known)));
+      Map<String, String> annotations = new java.util.LinkedHashMap<>();
+      annotations.put(Keys.PUBLISHED, String.join(",", known));
+      if (phaseWithTask) {
+        annotations.put(Keys.PHASE_PUBLISHED, "true");
+      }
+      cluster.annotate(facts.namespace(), facts.name(), annotations);
       recorded.put(key, known);
+      if (phaseWithTask) {
+        phaseRecorded.add(key);
+      }
       acked.remove(key);
     } else {
       known.addAll(newlyAcked);
     }
     facts = facts.withPublished(known);
-    if (facts.published().containsAll(recorded.getOrDefault(key, Set.of()))
-        && ResultFactory.settled(facts)
-        && facts.phasePublished()) {
+    if (ResultFactory.settled(facts) && facts.phasePublished()) {
       recorded.remove(key);
+      phaseRecorded.remove(key);
       return;
+    }
+    if (ResultFactory.settled(facts) && phaseRecorded.contains(key)) {
+      return; // recorded; the informer's copy has not caught up yet
     }
     if (inFlight.contains(key)) {
       return;
     }
     List<Result> owed = factory.owed(facts, keptnMode, logTails, clock.instant());
     if (!owed.isEmpty()) {
-      send(key, owed);
+      send(key, withPhase(facts, owed));
     } else if (ResultFactory.settled(facts) && !facts.phasePublished()) {
       queue.enqueue(PHASE_KEY + facts.namespace() + "/" + facts.trigger());
     }
+  }
+
+  /**
+   * A trigger with a single task is finished when that task's terminal result is: its phase result
+   * goes out right behind it (same key, same partition, in order) and both are recorded in one
+   * annotation write, instead of a second round of publish and record.
+   */
+  private List<Result> withPhase(TaskFacts facts, List<Result> owed) {
+    if (facts.expectedTasks() != 1
+        || facts.phasePublished()
+        || tombstones.containsKey(facts.namespace() + "/" + facts.trigger())) {
+      return owed;
+    }
+    Set<String> kinds = new LinkedHashSet<>();
+    owed.forEach(r -> kinds.add(r.kind()));
+    Optional<PhaseFacts> phase = PhaseFacts.finished(List.of(facts.withPublished(kinds)));
+    if (phase.isEmpty()) {
+      return owed;
+    }
+    List<Result> all = new ArrayList<>(owed);
+    all.add(factory.phase(phase.get(), clock.instant()));
+    return all;
   }
 
   private void send(String key, List<Result> owed) {
@@ -114,7 +152,9 @@ public final class Reporter {
             (ok, failure) -> {
               if (failure == null) {
                 Set<String> kinds = new LinkedHashSet<>();
-                owed.forEach(r -> kinds.add(r.kind()));
+                owed.forEach(
+                    r ->
+                        kinds.add(r.type().equals(Result.PHASE_FINISHED) ? PHASE_ACKED : r.kind()));
                 acked.merge(key, kinds, Reporter::union);
                 if (owed.stream()
                     .anyMatch(
@@ -195,6 +235,9 @@ public final class Reporter {
     List<TaskFacts> facts = new ArrayList<>();
     for (KeptnTask t : tasks) {
       String key = t.getMetadata().getNamespace() + "/" + t.getMetadata().getName();
+      if (phaseRecorded.contains(key)) {
+        return; // published with the task's own results (single-task trigger)
+      }
       facts.add(TaskFacts.of(t).withPublished(recorded.getOrDefault(key, Set.of())));
     }
     facts.addAll(tombstones.getOrDefault(nsTrigger, Map.of()).values());
@@ -224,6 +267,17 @@ public final class Reporter {
    */
   public void forgetPhase(String nsTrigger) {
     phaseDone.remove(nsTrigger);
+  }
+
+  /**
+   * Drops what is kept in memory about a task that is done (its results and phase are recorded on
+   * it) and left the informer's cache.
+   */
+  public void forget(String key) {
+    recorded.remove(key);
+    acked.remove(key);
+    phaseRecorded.remove(key);
+    terminalSeen.remove(key);
   }
 
   /** Results waiting for Kafka, for readiness and tests. */

@@ -4,6 +4,7 @@ import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskStatus;
+import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.plan.FoundDefinition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -136,8 +137,7 @@ public class Cluster {
         () ->
             client
                 .resources(KeptnTask.class)
-                .inNamespace(task.getMetadata().getNamespace())
-                .withName(task.getMetadata().getName())
+                .resource(ref(task.getMetadata().getNamespace(), task.getMetadata().getName()))
                 .subresource("status")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
   }
@@ -148,15 +148,31 @@ public class Cluster {
   public KeptnTask annotate(String namespace, String name, Map<String, String> annotations) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("annotations", annotations);
+    if ("true".equals(annotations.get(Keys.PHASE_PUBLISHED))) {
+      meta.put("labels", Map.of(Keys.DONE, "true")); // same write: the sweep skips it from now on
+    }
     String patch = Serialization.asJson(Map.of("metadata", meta));
     return call(
         "annotate KeptnTask " + name,
         () ->
             client
                 .resources(KeptnTask.class)
-                .inNamespace(namespace)
-                .withName(name)
+                .resource(ref(namespace, name))
                 .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+  }
+
+  /**
+   * The task to patch, by name only. A patch through {@code withName(..)} makes Fabric8 GET the
+   * object first (one extra request per write); given an object, it sends the PATCH alone.
+   */
+  private static KeptnTask ref(String namespace, String name) {
+    KeptnTask t = new KeptnTask();
+    t.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withNamespace(namespace)
+            .withName(name)
+            .build());
+    return t;
   }
 
   /** Stops a cancelled task's Job (and its pods) and removes its code ConfigMap. */

@@ -59,6 +59,12 @@ public final class TaskReconciler {
     this.config = config;
   }
 
+  /** Drops what is kept about a task that is done and left the cache. */
+  public void forget(String key) {
+    fresh.remove(key);
+    lastCreateError.remove(key);
+  }
+
   public void reconcile(String key) {
     KeptnTask cached = cache.task(key);
     if (cached == null) {

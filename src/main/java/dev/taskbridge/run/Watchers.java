@@ -47,6 +47,9 @@ public class Watchers {
   static final String JOB_INDEX = "job";
   static final String DELETED_KEY = "deleted:";
 
+  /** A task that left the cache because it is done (labelled {@code taskbridge.dev/done}). */
+  static final String DONE_KEY = "done:";
+
   private final KubernetesClient client;
   private final BridgeConfig config;
   private final Cluster cluster;
@@ -151,8 +154,11 @@ public class Watchers {
       SharedIndexInformer<T> inform(MixedOperation<T, L, R> op, String ns, Class<T> type) {
     FilterWatchListDeletable<T, L, R> scoped =
         ns.equals("*") ? op.inAnyNamespace() : op.inNamespace(ns);
+    var selected = scoped.withLabel(Keys.MANAGED_BY, Keys.PRODUCT);
+    // Only unfinished KeptnTasks are cached: a task labelled done owes nothing, and leaves the
+    // cache (a DELETED event) in the same write; memory follows the work in flight, not history.
     SharedIndexInformer<T> informer =
-        scoped.withLabel(Keys.MANAGED_BY, Keys.PRODUCT).runnableInformer(0);
+        (type == KeptnTask.class ? selected.withoutLabel(Keys.DONE) : selected).runnableInformer(0);
     if (type == KeptnTask.class) {
       informer.addIndexers(
           Map.of(
@@ -181,7 +187,9 @@ public class Watchers {
 
           @Override
           public void onDelete(T obj, boolean finalStateUnknown) {
-            if (type == KeptnTask.class) {
+            if (type == KeptnTask.class && "true".equals(label(obj, Keys.DONE))) {
+              taskDone((KeptnTask) obj);
+            } else if (type == KeptnTask.class) {
               taskDeleted((KeptnTask) obj);
             } else {
               changed(type, obj);
@@ -207,6 +215,12 @@ public class Watchers {
     }
   }
 
+  private void taskDone(KeptnTask task) {
+    String ns = task.getMetadata().getNamespace();
+    queue.enqueue(
+        DONE_KEY + ns + "/" + task.getMetadata().getName() + " " + label(task, Keys.TRIGGER));
+  }
+
   private void taskDeleted(KeptnTask task) {
     if (!leadership.isLeader()) {
       return;
@@ -230,6 +244,11 @@ public class Watchers {
       }
     } else if (key.startsWith(DELETED_KEY)) {
       cancel(key.substring(DELETED_KEY.length()));
+    } else if (key.startsWith(DONE_KEY)) {
+      String[] done = key.substring(DONE_KEY.length()).split(" ", 2);
+      reconciler.forget(done[0]);
+      reporter.forget(done[0]);
+      reporter.forgetPhase(done[0].substring(0, done[0].indexOf('/') + 1) + done[1]);
     } else {
       reconciler.reconcile(key);
     }

@@ -322,12 +322,12 @@ public final class JobSimulator implements AutoCloseable {
     String patch = Serialization.asJson(Map.of("status", status));
     for (int i = 0; i < 5; i++) {
       try {
+        // given the object, Fabric8 sends the PATCH alone (withName(..) would GET it first)
         client
             .batch()
             .v1()
             .jobs()
-            .inNamespace(job.getMetadata().getNamespace())
-            .withName(job.getMetadata().getName())
+            .resource(job)
             .subresource("status")
             .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
         return;

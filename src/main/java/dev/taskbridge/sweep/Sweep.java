@@ -1,5 +1,6 @@
 package dev.taskbridge.sweep;
 
+import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.report.ResultFactory;
@@ -13,10 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * The periodic reconciliation ({@code bridge.sweep.every}), on the leader only: lists every
- * KeptnTask the bridge manages straight from the API server (not trusting that every watch event
- * arrived) and reconciles those that are unfinished or still owe a result. It is the only periodic
- * reader.
+ * The periodic reconciliation ({@code bridge.sweep.every}), on the leader only: lists the
+ * KeptnTasks the bridge manages that are not done yet, per configured namespace, straight from the
+ * API server (not trusting that every watch event arrived) and reconciles those that are unfinished
+ * or still owe a result. It is the only periodic reader, and reads only unfinished work.
  */
 @ApplicationScoped
 public class Sweep {
@@ -25,11 +26,19 @@ public class Sweep {
   private final KubernetesClient client;
   private final Watchers watchers;
   private final Leadership leadership;
+  private final BridgeConfig config;
 
-  public Sweep(KubernetesClient client, Watchers watchers, Leadership leadership) {
+  public Sweep(
+      KubernetesClient client, Watchers watchers, Leadership leadership, BridgeConfig config) {
     this.client = client;
     this.watchers = watchers;
     this.leadership = leadership;
+    this.config = config;
+  }
+
+  /** The configured namespaces (a namespaced Role suffices), or every namespace for {@code *}. */
+  private java.util.List<String> namespaces() {
+    return config.namespaces().contains("*") ? java.util.List.of("*") : config.namespaces();
   }
 
   @Scheduled(
@@ -42,17 +51,21 @@ public class Sweep {
     }
     int owed = 0;
     try {
-      for (KeptnTask t :
-          client
-              .resources(KeptnTask.class)
-              .inAnyNamespace()
-              .withLabel(Keys.MANAGED_BY, Keys.PRODUCT)
-              .list()
-              .getItems()) {
-        TaskFacts f = TaskFacts.of(t);
-        if (!ResultFactory.settled(f) || !f.phasePublished()) {
-          watchers.enqueue(f.namespace(), f.name());
-          owed++;
+      for (String ns : namespaces()) {
+        var op = client.resources(KeptnTask.class);
+        var scoped = ns.equals("*") ? op.inAnyNamespace() : op.inNamespace(ns);
+        // finished tasks carry taskbridge.dev/done: the list is the unfinished work, not history
+        for (KeptnTask t :
+            scoped
+                .withLabel(Keys.MANAGED_BY, Keys.PRODUCT)
+                .withoutLabel(Keys.DONE)
+                .list()
+                .getItems()) {
+          TaskFacts f = TaskFacts.of(t);
+          if (!ResultFactory.settled(f) || !f.phasePublished()) {
+            watchers.enqueue(f.namespace(), f.name());
+            owed++;
+          }
         }
       }
     } catch (KubernetesClientException e) {

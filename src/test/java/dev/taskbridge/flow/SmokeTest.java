@@ -62,4 +62,51 @@ class SmokeTest {
     Ce phase = Bus.results().forTrigger(event.trigger()).get(2);
     assertThat(phase.data().get("result").asText()).isEqualTo("pass");
   }
+
+  /**
+   * What was acknowledged is recorded on the tasks (one write for a single-task event: its terminal
+   * and phase results together), and a finished task is labelled done, so the sweep's selector
+   * ({@code !taskbridge.dev/done}) no longer returns it.
+   */
+  @Test
+  void finishedTasksAreRecordedAndLeaveTheSweepsSelection() {
+    Defs.apply(Defs.container("team-a", "done-a"));
+    Defs.apply(Defs.container("team-a", "done-b"));
+    Events single = Events.pre("team-a", "done-app", "1.0.0").tasks("done-a");
+    Events pair = Events.pre("team-a", "done-app", "2.0.0").tasks("done-a", "done-b");
+
+    Bus.send(single.binary(Bus.EVENTS));
+    Bus.send(pair.binary(Bus.EVENTS));
+
+    for (Events e : List.of(single, pair)) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () -> {
+                List<KeptnTask> tasks =
+                    dev.taskbridge.testing.Cluster.tasksOf("team-a", e.trigger());
+                assertThat(tasks).isNotEmpty();
+                for (KeptnTask t : tasks) {
+                  assertThat(t.getMetadata().getAnnotations())
+                      .containsEntry("taskbridge.dev/published", "started,succeeded")
+                      .containsEntry("taskbridge.dev/phase-published", "true");
+                  assertThat(t.getMetadata().getLabels())
+                      .containsEntry("taskbridge.dev/done", "true");
+                }
+              });
+      assertThat(Bus.results().forTrigger(e.trigger()))
+          .extracting(Ce::kind)
+          .filteredOn("phase.finished"::equals)
+          .hasSize(1);
+    }
+    assertThat(
+            TestInfra.client()
+                .resources(KeptnTask.class)
+                .inNamespace("team-a")
+                .withLabel("taskbridge.dev/trigger", pair.trigger())
+                .withoutLabel("taskbridge.dev/done")
+                .list()
+                .getItems())
+        .isEmpty();
+  }
 }
