@@ -159,6 +159,7 @@ public class Watchers {
     // cache (a DELETED event) in the same write; memory follows the work in flight, not history.
     SharedIndexInformer<T> informer =
         (type == KeptnTask.class ? selected.withoutLabel(Keys.DONE) : selected).runnableInformer(0);
+    informer.itemStore(new SlimStore<>());
     if (type == KeptnTask.class) {
       informer.addIndexers(
           Map.of(
