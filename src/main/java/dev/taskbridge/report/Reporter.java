@@ -88,12 +88,15 @@ public final class Reporter {
     boolean terminalAcked = newlyAcked.contains("succeeded") || newlyAcked.contains("failed");
     if (terminalAcked && (!known.containsAll(newlyAcked) || phaseWithTask)) {
       known.addAll(newlyAcked);
-      Map<String, String> annotations = new java.util.LinkedHashMap<>();
-      annotations.put(Keys.PUBLISHED, String.join(",", known));
+      String published = String.join(",", known);
       if (phaseWithTask) {
-        annotations.put(Keys.PHASE_PUBLISHED, "true");
+        cluster.markDone(
+            facts.namespace(),
+            facts.name(),
+            Map.of(Keys.PUBLISHED, published, Keys.PHASE_PUBLISHED, "true"));
+      } else {
+        cluster.annotate(facts.namespace(), facts.name(), Map.of(Keys.PUBLISHED, published));
       }
-      cluster.annotate(facts.namespace(), facts.name(), annotations);
       recorded.put(key, known);
       if (phaseWithTask) {
         phaseRecorded.add(key);
@@ -223,7 +226,7 @@ public final class Reporter {
     }
     if (phaseAcked.remove(nsTrigger)) {
       for (KeptnTask t : tasks) {
-        cluster.annotate(
+        cluster.markDone(
             t.getMetadata().getNamespace(),
             t.getMetadata().getName(),
             Map.of(Keys.PHASE_PUBLISHED, "true"));

@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -146,11 +145,21 @@ public class Cluster {
   @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 6, delay = 100, jitter = 50)
   @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
   public KeptnTask annotate(String namespace, String name, Map<String, String> annotations) {
-    Map<String, Object> meta = new LinkedHashMap<>();
-    meta.put("annotations", annotations);
-    if ("true".equals(annotations.get(Keys.PHASE_PUBLISHED))) {
-      meta.put("labels", Map.of(Keys.DONE, "true")); // same write: the sweep skips it from now on
-    }
+    return patchMetadata(namespace, name, Map.of("annotations", annotations));
+  }
+
+  /**
+   * Merges annotations into a KeptnTask and labels it {@link Keys#DONE} in the same write: it owes
+   * nothing any more, leaves the informer's cache and the sweep's selection.
+   */
+  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 6, delay = 100, jitter = 50)
+  @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
+  public KeptnTask markDone(String namespace, String name, Map<String, String> annotations) {
+    return patchMetadata(
+        namespace, name, Map.of("annotations", annotations, "labels", Map.of(Keys.DONE, "true")));
+  }
+
+  private KeptnTask patchMetadata(String namespace, String name, Map<String, Object> meta) {
     String patch = Serialization.asJson(Map.of("metadata", meta));
     return call(
         "annotate KeptnTask " + name,

@@ -123,14 +123,6 @@ class BenchIT {
     }
   }
 
-  static Map<String, String> props(String lease) {
-    Map<String, String> p =
-        PackagedApp.against(TestInfra.kafka().bootstrapServers(), TestInfra.api().url());
-    p.put("bridge.leader-election.lease-name", lease);
-    p.put("bridge.results.log-tail-lines", "0");
-    return p;
-  }
-
   static double median(List<Double> xs) {
     List<Double> s = new ArrayList<>(xs);
     Collections.sort(s);
@@ -385,7 +377,6 @@ class BenchIT {
         runAll("bench-p2-warmup", P1_WARMUP); // steady state, as in P1: not the JIT's first minute
       }
       Map<String, Long> sentAt = new ConcurrentHashMap<>();
-      Map<String, String> taskOfEvent = new ConcurrentHashMap<>();
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
         Events e = Events.pre(NS, "bench-p2", "v" + i).tasks("bench-ok");
@@ -398,7 +389,6 @@ class BenchIT {
             dev.taskbridge.plan.Names.taskName(
                 dev.taskbridge.plan.CheckType.pre, "bench-ok", e.source(), e.id());
         sentAt.put(task, System.nanoTime());
-        taskOfEvent.put(e.trigger(), task);
         Bus.producer().send(e.binary(Bus.EVENTS));
       }
       await()
@@ -471,11 +461,11 @@ class BenchIT {
     try (PackagedApp app = PackagedApp.start(env.props("bench-p3-load"))) {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
       List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-      List<String> triggers = new ArrayList<>();
+      List<String> tasks = new ArrayList<>();
       for (int i = 0; i < tracked; i++) {
         // in flight: a running Job (and its pod) that does not end, all three in the caches
         Events e = Events.pre(NS, "bench-p3", "v" + i).tasks("bench-hang").timeout("1h");
-        triggers.add(
+        tasks.add(
             dev.taskbridge.plan.Names.taskName(
                 dev.taskbridge.plan.CheckType.pre, "bench-hang", e.source(), e.id()));
         records.add(e.binary(Bus.EVENTS));
@@ -486,12 +476,12 @@ class BenchIT {
       await()
           .atMost(Duration.ofMinutes(30))
           .pollInterval(Duration.ofSeconds(2))
-          .until(() -> triggers.stream().allMatch(jobAddedAt::containsKey));
+          .until(() -> tasks.stream().allMatch(jobAddedAt::containsKey));
       // every task's started result is out: the bridge has seen every Job
       await()
           .atMost(Duration.ofMinutes(10))
           .pollInterval(Duration.ofSeconds(2))
-          .until(() -> resultTimes(Set.copyOf(triggers), ".started").size() == tracked);
+          .until(() -> resultTimes(Set.copyOf(tasks), ".started").size() == tracked);
       loaded = rssMb(app);
     }
     return loaded;
