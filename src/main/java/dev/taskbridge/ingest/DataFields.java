@@ -17,11 +17,27 @@ final class DataFields {
     this.errors = errors;
   }
 
-  String string(String name, boolean required, int maxLength) {
+  /**
+   * The field's node; {@code null} when absent. JSON {@code null} is a {@code WrongType} error,
+   * never taken as absent: a {@code "namespace": null} must not skip the namespace allowlist.
+   */
+  private JsonNode node(String name) {
     JsonNode n = data.get(name);
+    if (n != null && n.isNull()) {
+      errors.add(
+          new FieldError(
+              "data." + name, ErrorCode.WRONG_TYPE, name + " must not be null (omit it instead)"));
+      return null;
+    }
+    return n;
+  }
+
+  String string(String name, boolean required, int maxLength) {
+    boolean wasNull = data.has(name) && data.get(name).isNull();
+    JsonNode n = node(name);
     String field = "data." + name;
-    if (n == null || n.isNull()) {
-      if (required) {
+    if (n == null) {
+      if (required && !wasNull) {
         errors.add(new FieldError(field, ErrorCode.MISSING_FIELD, name + " is required"));
       }
       return null;
@@ -56,8 +72,11 @@ final class DataFields {
   }
 
   List<String> stringList(String name, int maxItems) {
-    JsonNode n = data.get(name);
+    JsonNode n = node(name);
     String field = "data." + name;
+    if (n == null) {
+      return null;
+    }
     if (!n.isArray()) {
       errors.add(
           new FieldError(field, ErrorCode.WRONG_TYPE, name + " must be an array of strings"));
@@ -87,9 +106,9 @@ final class DataFields {
   }
 
   Map<String, String> stringMap(String name, int maxEntries) {
-    JsonNode n = data.get(name);
+    JsonNode n = node(name);
     String field = "data." + name;
-    if (n == null || n.isNull()) {
+    if (n == null) {
       return null;
     }
     if (!n.isObject()) {
@@ -133,9 +152,9 @@ final class DataFields {
   }
 
   Integer nonNegativeInt(String name) {
-    JsonNode n = data.get(name);
+    JsonNode n = node(name);
     String field = "data." + name;
-    if (n == null || n.isNull()) {
+    if (n == null) {
       return null;
     }
     if (!n.isIntegralNumber()) {

@@ -185,7 +185,7 @@ public final class EventValidator {
   }
 
   private List<String> tasks(DataFields f, JsonNode data, List<FieldError> errors) {
-    if (!data.has("tasks") || data.get("tasks").isNull()) {
+    if (!data.has("tasks")) {
       return null;
     }
     if (!config.tasks().allowExplicit()) {

@@ -157,6 +157,47 @@ class EventValidatorTest {
         .allSatisfy(e -> assertThat(e.message()).doesNotContain("\u001b").doesNotContain("\n"));
   }
 
+  @ParameterizedTest(name = "{0}: null")
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "namespace",
+        "appName",
+        "appVersion",
+        "workloadName",
+        "workloadVersion",
+        "tasks",
+        "parameters",
+        "secureParameters",
+        "retries",
+        "timeout",
+        "metadata"
+      })
+  void jsonNullIsAWrongTypeOnThatFieldNeverAbsent(String field) {
+    config.defaultNamespace = Optional.of("team-a"); // a null namespace must not fall back to it
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("namespace", "team-a");
+    data.put("appName", "shop");
+    data.put("appVersion", "1");
+    if (field.startsWith("workload")) {
+      data.put("workloadName", "cart");
+      data.put("workloadVersion", "2");
+    }
+    data.put(field, null);
+    StringBuilder json = new StringBuilder("{");
+    data.forEach(
+        (k, v) ->
+            json.append(json.length() > 1 ? "," : "")
+                .append('"')
+                .append(k)
+                .append("\":")
+                .append(v == null ? "null" : "\"" + v + "\""));
+    Intake in = read(binary("n-" + field, "dev.taskbridge.deployment.pre"), json + "}");
+    assertThat(in).isInstanceOf(Intake.Rejected.class);
+    assertThat(((Intake.Rejected) in).errors())
+        .extracting(FieldError::field, FieldError::code)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("data." + field, "WrongType"));
+  }
+
   static Stream<Arguments> corpus() {
     return Malformed.corpus().stream().map(m -> Arguments.of(m.name(), m));
   }

@@ -162,6 +162,36 @@ public record Malformed(
     data(c, "timeout zero", with("\"timeout\":\"0s\""), "OutOfRange");
     data(c, "timeout a number", with("\"timeout\":30"), "WrongType");
     data(c, "metadata a string", with("\"metadata\":\"x\""), "WrongType");
+    // JSON null is never "absent": every field of data set to null is one WrongType on that field
+    data(
+        c,
+        "namespace null",
+        "{\"namespace\":null,\"appName\":\"shop\",\"appVersion\":\"1\"}",
+        "WrongType");
+    data(
+        c,
+        "appName null",
+        "{\"namespace\":\"team-a\",\"appName\":null,\"appVersion\":\"1\"}",
+        "WrongType");
+    data(
+        c,
+        "appVersion null",
+        "{\"namespace\":\"team-a\",\"appName\":\"shop\",\"appVersion\":null}",
+        "WrongType");
+    data(
+        c,
+        "workloadName null",
+        with("\"workloadName\":null,\"workloadVersion\":\"1\""),
+        "WrongType");
+    data(
+        c,
+        "workloadVersion null",
+        with("\"workloadName\":\"cart\",\"workloadVersion\":null"),
+        "WrongType");
+    for (String field :
+        List.of("tasks", "parameters", "secureParameters", "retries", "timeout", "metadata")) {
+      data(c, field + " null", with("\"" + field + "\":null"), "WrongType");
+    }
     data(
         c,
         "two errors at once",
