@@ -2,7 +2,6 @@ package dev.taskbridge.run;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,13 +18,15 @@ import org.jboss.logging.Logger;
 public final class WorkQueue implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(WorkQueue.class);
 
-  private final Set<String> queued = ConcurrentHashMap.newKeySet();
-  private final Set<String> running = ConcurrentHashMap.newKeySet();
-  private final Set<String> again = ConcurrentHashMap.newKeySet();
+  // Guarded by "this". dirty: keys that must be handled (again); processing: keys a worker holds.
+  // A key is submitted to the pool only when it becomes dirty while not processing, or when its
+  // worker finishes and finds it dirty again: so one worker per key, a key enqueued while it runs
+  // runs once more afterwards, and enqueues of a waiting key collapse (client-go's guarantees).
+  private final Set<String> dirty = new java.util.HashSet<>();
+  private final Set<String> processing = new java.util.HashSet<>();
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
   private final Consumer<String> handler;
-  private final AtomicInteger pending = new AtomicInteger();
 
   public WorkQueue(String name, int threads, Consumer<String> handler) {
     AtomicInteger n = new AtomicInteger();
@@ -36,20 +37,20 @@ public final class WorkQueue implements AutoCloseable {
   }
 
   public void enqueue(String key) {
-    if (running.contains(key)) {
-      again.add(key);
-      if (running.contains(key)) {
-        return;
+    synchronized (this) {
+      if (!dirty.add(key) || processing.contains(key)) {
+        return; // already waiting, or running: it runs (once) again when its worker is done
       }
-      again.remove(key);
     }
-    if (queued.add(key)) {
-      pending.incrementAndGet();
-      try {
-        workers.execute(() -> run(key));
-      } catch (RuntimeException e) {
-        queued.remove(key);
-        pending.decrementAndGet();
+    submit(key);
+  }
+
+  private void submit(String key) {
+    try {
+      workers.execute(() -> run(key));
+    } catch (RuntimeException e) {
+      synchronized (this) {
+        dirty.remove(key); // the queue is closed
       }
     }
   }
@@ -63,23 +64,34 @@ public final class WorkQueue implements AutoCloseable {
   }
 
   /** Keys waiting or being handled. */
-  public int pending() {
-    return pending.get();
+  public synchronized int pending() {
+    int n = processing.size();
+    for (String k : dirty) {
+      if (!processing.contains(k)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private void run(String key) {
-    running.add(key); // before leaving "queued", so a concurrent enqueue never starts a second run
-    queued.remove(key);
+    synchronized (this) {
+      dirty.remove(key);
+      processing.add(key);
+    }
     try {
       handler.accept(key);
     } catch (RuntimeException e) {
       LOG.warnf(e, "handling %s failed; retrying in 2s", key);
       enqueueAfter(key, Duration.ofSeconds(2));
     } finally {
-      running.remove(key);
-      pending.decrementAndGet();
-      if (again.remove(key)) {
-        enqueue(key);
+      boolean again;
+      synchronized (this) {
+        processing.remove(key);
+        again = dirty.contains(key);
+      }
+      if (again) {
+        submit(key);
       }
     }
   }

@@ -1,0 +1,126 @@
+package dev.taskbridge.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The queue's three guarantees, under contention. */
+class WorkQueueTest {
+
+  @Test
+  void aKeyIsNeverHandledByTwoWorkersAtOnce() throws Exception {
+    Map<String, AtomicInteger> inside = new ConcurrentHashMap<>();
+    AtomicInteger overlaps = new AtomicInteger();
+    AtomicInteger runs = new AtomicInteger();
+    try (WorkQueue q =
+        new WorkQueue(
+            "stress",
+            8,
+            key -> {
+              AtomicInteger n = inside.computeIfAbsent(key, k -> new AtomicInteger());
+              if (n.incrementAndGet() > 1) {
+                overlaps.incrementAndGet();
+              }
+              runs.incrementAndGet();
+              long until = System.nanoTime() + 2_000; // a short piece of work, on the CPU
+              while (System.nanoTime() < until) {
+                Thread.onSpinWait();
+              }
+              n.decrementAndGet();
+            })) {
+      List<Thread> producers = new ArrayList<>();
+      long stopAt = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      for (int t = 0; t < 3; t++) {
+        Thread p =
+            new Thread(
+                () -> {
+                  int i = 0;
+                  while (System.nanoTime() < stopAt && overlaps.get() == 0) {
+                    q.enqueue("k" + (i++ & 7));
+                  }
+                });
+        producers.add(p);
+        p.start();
+      }
+      for (Thread p : producers) {
+        p.join();
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> q.pending() == 0);
+    }
+    assertThat(runs.get()).isPositive();
+    assertThat(overlaps.get()).as("runs of one key that overlapped").isZero();
+  }
+
+  @Test
+  void aKeyEnqueuedWhileItRunsRunsOnceMoreAfterwards() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    try (WorkQueue q =
+        new WorkQueue(
+            "again",
+            4,
+            key -> {
+              if (runs.incrementAndGet() == 1) {
+                entered.countDown();
+                hold(release);
+              }
+            })) {
+      q.enqueue("a");
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < 50; i++) {
+        q.enqueue("a"); // while it runs: once more afterwards, not 50 times, not concurrently
+      }
+      assertThat(runs.get()).isEqualTo(1);
+      release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> q.pending() == 0);
+    }
+    assertThat(runs.get()).isEqualTo(2);
+  }
+
+  @Test
+  void enqueuesOfAWaitingKeyCollapseIntoOneRun() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+    try (WorkQueue q =
+        new WorkQueue(
+            "collapse",
+            1,
+            key -> {
+              runs.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+              if (key.equals("blocker")) {
+                entered.countDown();
+                hold(release);
+              }
+            })) {
+      q.enqueue("blocker"); // holds the only worker
+      assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+      for (int i = 0; i < 100; i++) {
+        q.enqueue("waiting");
+      }
+      assertThat(q.pending()).isEqualTo(2);
+      release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> q.pending() == 0);
+    }
+    assertThat(runs.get("waiting").get()).isEqualTo(1);
+    assertThat(runs.get("blocker").get()).isEqualTo(1);
+  }
+
+  private static void hold(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
