@@ -28,6 +28,7 @@ public class KubernetesReadiness implements HealthCheck {
         .withData("synced", synced)
         .withData("watching", watching)
         .withData("leader", leadership.isLeader())
+        .withData("elections", leadership.elections())
         .withData("pending", watchers.pending())
         .build();
   }

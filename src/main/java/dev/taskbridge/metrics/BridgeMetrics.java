@@ -43,6 +43,13 @@ public class BridgeMetrics {
         .register(registry);
   }
 
+  /** {@code taskbridge_leader}: 1 on the replica that leads, else 0 (no tags). */
+  public void leader(java.util.function.BooleanSupplier leading) {
+    Gauge.builder("taskbridge.leader", leading, l -> l.getAsBoolean() ? 1 : 0)
+        .description("1 on the replica that leads (runs Jobs, publishes results), else 0")
+        .register(registry);
+  }
+
   public void eventReceived(String checkType) {
     received(checkType).increment();
   }

@@ -1,23 +1,37 @@
 package dev.taskbridge.run;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.metrics.BridgeMetrics;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
  * One leader among the replicas, elected through a Kubernetes Lease (Fabric8's leader election).
  * Every replica consumes events and creates KeptnTasks; only the leader runs Jobs, publishes
  * results and sweeps.
+ *
+ * <p>Fabric8's {@code LeaderElector} runs one election: once a renewal fails past the renew
+ * deadline its future completes for good. This class stands again after every loss or failure (with
+ * a growing pause, capped), so no replica leaves the election for good. The Lease is read and
+ * written through its own client whose requests time out well within the renew deadline: one hung
+ * request must not cost the Lease.
  */
 @ApplicationScoped
 public class Leadership {
@@ -32,12 +46,18 @@ public class Leadership {
   private final BridgeConfig.LeaderElection config;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final String identity = hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  private final AtomicInteger elections = new AtomicInteger();
   private volatile boolean leading;
+  private volatile boolean stopped;
   private volatile CompletableFuture<?> election;
+  private KubernetesClient leaseClient;
+  private ScheduledExecutorService timer;
+  private String namespace;
 
-  public Leadership(KubernetesClient client, BridgeConfig config) {
+  public Leadership(KubernetesClient client, BridgeConfig config, BridgeMetrics metrics) {
     this.client = client;
     this.config = config.leaderElection();
+    metrics.leader(this::isLeader);
   }
 
   public boolean isLeader() {
@@ -48,56 +68,136 @@ public class Leadership {
     return identity;
   }
 
+  /** How many elections this replica has stood in (1 + one per loss), for readiness detail. */
+  public int elections() {
+    return elections.get();
+  }
+
   public synchronized void start(Listener listener) {
     listeners.add(listener);
     if (!config.enabled()) {
       set(true);
       return;
     }
-    if (election != null) {
+    if (timer != null) {
       return;
     }
-    String ns =
+    namespace =
         config
             .leaseNamespace()
             .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
-    election =
-        client
-            .leaderElector()
+    leaseClient =
+        new KubernetesClientBuilder()
             .withConfig(
-                new LeaderElectionConfigBuilder()
-                    .withName(config.leaseName())
-                    .withLock(new LeaseLock(ns, config.leaseName(), identity))
-                    .withLeaseDuration(config.leaseDuration())
-                    .withRenewDeadline(config.renewDeadline())
-                    .withRetryPeriod(config.retryPeriod())
-                    .withReleaseOnCancel(true)
-                    .withLeaderCallbacks(
-                        new LeaderCallbacks(
-                            () -> set(true),
-                            () -> set(false),
-                            leader -> LOG.infof("leader is now %s", leader)))
+                new ConfigBuilder(client.getConfiguration())
+                    .withRequestTimeout((int) requestTimeout(config).toMillis())
+                    .withRequestRetryBackoffLimit(0)
                     .build())
-            .build()
-            .start();
-    LOG.infof("standing for election as %s (Lease %s/%s)", identity, ns, config.leaseName());
+            .build();
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "leader-election");
+              t.setDaemon(true);
+              return t;
+            });
+    stand();
+  }
+
+  /**
+   * Lease requests time out at a third of the renew deadline (at least 1 s): a renewal can fail and
+   * be tried again before the deadline passes.
+   */
+  static Duration requestTimeout(BridgeConfig.LeaderElection c) {
+    Duration third = c.renewDeadline().dividedBy(3);
+    return third.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : third;
+  }
+
+  private synchronized void stand() {
+    if (stopped) {
+      return;
+    }
+    int n = elections.incrementAndGet();
+    CompletableFuture<?> e;
+    try {
+      e =
+          leaseClient
+              .leaderElector()
+              .withConfig(
+                  new LeaderElectionConfigBuilder()
+                      .withName(config.leaseName())
+                      .withLock(new LeaseLock(namespace, config.leaseName(), identity))
+                      .withLeaseDuration(config.leaseDuration())
+                      .withRenewDeadline(config.renewDeadline())
+                      .withRetryPeriod(config.retryPeriod())
+                      .withReleaseOnCancel(true)
+                      .withLeaderCallbacks(
+                          new LeaderCallbacks(
+                              () -> set(true),
+                              () -> set(false),
+                              leader -> LOG.infof("leader is now %s", leader)))
+                      .build())
+              .build()
+              .start();
+    } catch (RuntimeException ex) {
+      LOG.warnf("could not stand for election: %s", ex.getMessage());
+      e = CompletableFuture.failedFuture(ex);
+    }
+    election = e;
+    if (n == 1) {
+      LOG.infof(
+          "standing for election as %s (Lease %s/%s)", identity, namespace, config.leaseName());
+    } else {
+      LOG.infof("standing for election again as %s (election %d)", identity, n);
+    }
+    e.whenComplete((ok, failure) -> ended(failure));
+  }
+
+  /** An election ended (the Lease was lost, or it never started): stand again after a pause. */
+  private void ended(Throwable failure) {
+    set(false);
+    if (stopped) {
+      return;
+    }
+    // the acquire loop itself retries every retry period; standing again after one more keeps
+    // the contract's bound: leading again within lease-duration + 2 x retry-period
+    Duration wait = config.retryPeriod();
+    LOG.warnf(
+        "%s is out of the election (%s); standing again in %d ms",
+        identity,
+        failure == null ? "leadership lost" : String.valueOf(failure.getMessage()),
+        wait.toMillis());
+    try {
+      timer.schedule(this::stand, wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException closed) {
+      LOG.debug("election timer closed");
+    }
   }
 
   private void set(boolean now) {
-    if (leading == now) {
-      return;
+    synchronized (listeners) {
+      if (leading == now) {
+        return;
+      }
+      leading = now;
     }
-    leading = now;
     LOG.infof("%s %s", identity, now ? "is leading" : "stopped leading");
     listeners.forEach(l -> l.leading(now));
   }
 
   void stop(@Observes ShutdownEvent ev) {
+    stopped = true;
     CompletableFuture<?> e = election;
     if (e != null) {
       e.cancel(true);
     }
     leading = false;
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+    if (leaseClient != null) {
+      leaseClient.close();
+    }
   }
 
   private static String hostname() {
