@@ -182,35 +182,40 @@ public final class Reporter {
 
   /**
    * A task deleted before it ended: report it failed with reason Cancelled (kept for the phase).
+   * {@code published} runs once its results are acknowledged, {@code failed} when they were not
+   * (the caller keeps what it needs to try again).
    */
-  public void cancelled(String key, TaskFacts lastKnown) {
-    Set<String> published =
+  public void cancelled(String key, TaskFacts lastKnown, Runnable published, Runnable failed) {
+    Set<String> before =
         union(recorded.getOrDefault(key, Set.of()), acked.getOrDefault(key, Set.of()));
-    recorded.remove(key);
-    acked.remove(key);
-    TaskFacts ended = lastKnown.withPublished(published);
-    tombstones
-        .computeIfAbsent(ended.namespace() + "/" + ended.trigger(), k -> new ConcurrentHashMap<>())
-        .put(ended.name(), ended);
+    TaskFacts ended = lastKnown.withPublished(before);
+    String nsTrigger = ended.namespace() + "/" + ended.trigger();
+    tombstones.computeIfAbsent(nsTrigger, k -> new ConcurrentHashMap<>()).put(ended.name(), ended);
     List<Result> owed = factory.owed(ended, keptnMode, (t, a) -> "", clock.instant());
-    if (!owed.isEmpty()) {
-      publisher
-          .publishAll(owed)
-          .whenComplete(
-              (ok, failure) -> {
-                if (failure != null) {
-                  queue.enqueueAfter(key, Duration.ofSeconds(2));
-                } else {
-                  tombstones
-                      .get(ended.namespace() + "/" + ended.trigger())
-                      .put(
-                          ended.name(),
-                          ended.withPublished(
-                              Set.of(ended.state() == KeptnState.Failed ? "failed" : "succeeded")));
-                  queue.enqueue(PHASE_KEY + ended.namespace() + "/" + ended.trigger());
-                }
-              });
+    if (owed.isEmpty()) {
+      forget(key);
+      published.run();
+      queue.enqueue(PHASE_KEY + nsTrigger);
+      return;
     }
+    publisher
+        .publishAll(owed)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                failed.run();
+                return;
+              }
+              tombstones
+                  .get(nsTrigger)
+                  .put(
+                      ended.name(),
+                      ended.withPublished(
+                          Set.of(ended.state() == KeptnState.Failed ? "failed" : "succeeded")));
+              forget(key);
+              published.run();
+              queue.enqueue(PHASE_KEY + nsTrigger);
+            });
   }
 
   /** A deleted task's results are still owed while publishing failed; retry them. */

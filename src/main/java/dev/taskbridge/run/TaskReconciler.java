@@ -165,7 +165,21 @@ public final class TaskReconciler {
                   .definition(def.get().namespace(), config.keptnNamespace(), ref.name)
                   .map(FoundDefinition::definition)
                   .orElse(null);
-      DesiredRun run = jobs.desired(task, def.get().definition(), parent);
+      DesiredRun run;
+      try {
+        run = jobs.desired(task, def.get().definition(), parent);
+      } catch (DefinitionProblem p) {
+        throw p;
+      } catch (RuntimeException e) {
+        // a definition the CRD schema allows but nobody foresaw: the task fails, nothing loops
+        throw new DefinitionProblem(
+            Reasons.INVALID_DEFINITION,
+            "KeptnTaskDefinition "
+                + defName
+                + " cannot be turned into a Job: "
+                + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      }
       if (run.codeConfigMap() != null) {
         cluster.createConfigMap(run.codeConfigMap());
       }

@@ -47,9 +47,6 @@ public class Watchers {
   static final String JOB_INDEX = "job";
   static final String DELETED_KEY = "deleted:";
 
-  /** A task that left the cache because it is done (labelled {@code taskbridge.dev/done}). */
-  static final String DONE_KEY = "done:";
-
   private final KubernetesClient client;
   private final BridgeConfig config;
   private final Cluster cluster;
@@ -64,6 +61,8 @@ public class Watchers {
   private final Map<String, SharedIndexInformer<Job>> jobs = new ConcurrentHashMap<>();
   private final Map<String, SharedIndexInformer<Pod>> pods = new ConcurrentHashMap<>();
   private final Map<String, KeptnTask> deleted = new ConcurrentHashMap<>();
+  private final java.util.Set<String> cancelCounted = ConcurrentHashMap.newKeySet();
+  private final Map<String, KeptnTask> listed = new ConcurrentHashMap<>();
   private WorkQueue queue;
   private Reporter reporter;
   private TaskReconciler reconciler;
@@ -188,10 +187,12 @@ public class Watchers {
 
           @Override
           public void onDelete(T obj, boolean finalStateUnknown) {
-            if (type == KeptnTask.class && "true".equals(label(obj, Keys.DONE))) {
-              taskDone((KeptnTask) obj);
-            } else if (type == KeptnTask.class) {
-              taskDeleted((KeptnTask) obj);
+            if (type == KeptnTask.class) {
+              // A task leaves the cache when it was deleted, when it got the done label (the
+              // server sends DELETED with the object as it was before, without the label), or
+              // after a relist that no longer lists it (finalStateUnknown, a stale copy). Only
+              // the API server can tell these apart: see gone().
+              left((KeptnTask) obj);
             } else {
               changed(type, obj);
             }
@@ -216,16 +217,7 @@ public class Watchers {
     }
   }
 
-  private void taskDone(KeptnTask task) {
-    String ns = task.getMetadata().getNamespace();
-    queue.enqueue(
-        DONE_KEY + ns + "/" + task.getMetadata().getName() + " " + label(task, Keys.TRIGGER));
-  }
-
-  private void taskDeleted(KeptnTask task) {
-    if (!leadership.isLeader()) {
-      return;
-    }
+  private void left(KeptnTask task) {
     String key = task.getMetadata().getNamespace() + "/" + task.getMetadata().getName();
     deleted.put(key, task);
     queue.enqueue(DELETED_KEY + key);
@@ -233,6 +225,9 @@ public class Watchers {
 
   private void handle(String key) {
     if (!leadership.isLeader()) {
+      if (key.startsWith(DELETED_KEY)) {
+        deleted.remove(key.substring(DELETED_KEY.length())); // the leader handles it
+      }
       return;
     }
     if (key.startsWith(Reporter.PHASE_KEY)) {
@@ -244,39 +239,72 @@ public class Watchers {
         reporter.forgetPhase(nsTrigger);
       }
     } else if (key.startsWith(DELETED_KEY)) {
-      cancel(key.substring(DELETED_KEY.length()));
-    } else if (key.startsWith(DONE_KEY)) {
-      String[] done = key.substring(DONE_KEY.length()).split(" ", 2);
-      reconciler.forget(done[0]);
-      reporter.forget(done[0]);
-      reporter.forgetPhase(done[0].substring(0, done[0].indexOf('/') + 1) + done[1]);
+      gone(key.substring(DELETED_KEY.length()));
     } else {
       reconciler.reconcile(key);
     }
   }
 
   /**
-   * A KeptnTask deleted before it ended is cancelled: its Job is stopped and it is reported Failed.
+   * A task left the informer's cache. Asks the API server what happened: still there without a
+   * {@code deletionTimestamp}, it only left the selector (done, or a relist's stale view) and what
+   * is kept about it in memory is released once it is done; gone (or being deleted) before it
+   * ended, it is cancelled. A failure on the way leaves the copy in {@link #deleted} and the work
+   * is tried again: a cancel is never lost.
    */
-  private void cancel(String key) {
-    KeptnTask last = deleted.remove(key);
+  private void gone(String key) {
+    KeptnTask last = deleted.get(key);
     if (last == null) {
       return;
     }
-    KeptnTaskStatus s = TaskReconciler.status(last);
-    if (KeptnState.of(s.status).isTerminal()) {
+    String ns = last.getMetadata().getNamespace();
+    String name = last.getMetadata().getName();
+    KeptnTask now = cluster.task(ns, name).orElse(null);
+    if (now != null && now.getMetadata().getDeletionTimestamp() == null) {
+      deleted.remove(key);
+      if ("true".equals(label(now, Keys.DONE))) {
+        release(key, now);
+      } else {
+        queue.enqueue(key); // listed again by the informer; nothing happened to it
+      }
+      return;
+    }
+    KeptnTask known = now != null ? now : last;
+    KeptnTaskStatus s = TaskReconciler.status(known);
+    if (KeptnState.of(s.status).isTerminal() && TaskFacts.of(known).phasePublished()) {
+      deleted.remove(key);
+      release(key, known);
       return;
     }
     if (config.runner().mode() == RunnerMode.standalone) {
-      cluster.deleteRun(last.getMetadata().getNamespace(), last.getMetadata().getName());
+      cluster.deleteRun(ns, name); // throws while the API does not answer: tried again
     }
-    s.status = KeptnState.Failed.name();
-    s.reason = Reasons.CANCELLED;
-    s.message = "the KeptnTask was deleted before it finished";
-    s.endTime = clock.instant().toString();
-    metrics.taskFinished(
-        last.getSpec().checkType, KeptnState.Failed.name(), Reasons.CANCELLED, null);
-    reporter.cancelled(key, TaskFacts.of(last).withStatus(s));
+    if (!KeptnState.of(s.status).isTerminal()) {
+      s.status = KeptnState.Failed.name();
+      s.reason = Reasons.CANCELLED;
+      s.message = "the KeptnTask was deleted before it finished";
+      s.endTime = clock.instant().toString();
+      if (cancelCounted.add(key)) {
+        metrics.taskFinished(
+            known.getSpec().checkType, KeptnState.Failed.name(), Reasons.CANCELLED, null);
+      }
+    }
+    reporter.cancelled(
+        key,
+        TaskFacts.of(known).withStatus(s),
+        () -> {
+          deleted.remove(key);
+          cancelCounted.remove(key);
+          reconciler.forget(key);
+        },
+        () -> queue.enqueueAfter(DELETED_KEY + key, java.time.Duration.ofSeconds(2)));
+  }
+
+  /** Drops what memory holds about a task that owes nothing any more. */
+  private void release(String key, KeptnTask task) {
+    reconciler.forget(key);
+    reporter.forget(key);
+    reporter.forgetPhase(task.getMetadata().getNamespace() + "/" + label(task, Keys.TRIGGER));
   }
 
   private void enqueueAllCached() {
@@ -290,6 +318,19 @@ public class Watchers {
                         t ->
                             queue.enqueue(
                                 t.getMetadata().getNamespace() + "/" + t.getMetadata().getName())));
+  }
+
+  /**
+   * The sweep found an unfinished task on the server. If the informer never delivered it (a watch
+   * that missed an event), the listed copy stands in for the cache's until the informer has it.
+   */
+  public void repair(KeptnTask listed) {
+    String key = listed.getMetadata().getNamespace() + "/" + listed.getMetadata().getName();
+    if (task(key) == null) {
+      LOG.infof("sweep: %s is not in the informer's cache; reconciling the listed copy", key);
+      this.listed.put(key, listed);
+    }
+    enqueue(listed.getMetadata().getNamespace(), listed.getMetadata().getName());
   }
 
   /** Enqueues a task (used by the sweep and by ingest after creating tasks). */
@@ -314,7 +355,12 @@ public class Watchers {
   KeptnTask task(String key) {
     String ns = key.substring(0, key.indexOf('/'));
     var informer = tasks.getOrDefault(ns, tasks.get("*"));
-    return informer == null ? null : informer.getIndexer().getByKey(key);
+    KeptnTask cached = informer == null ? null : informer.getIndexer().getByKey(key);
+    if (cached != null) {
+      listed.remove(key);
+      return cached;
+    }
+    return listed.remove(key); // the sweep's copy, used once
   }
 
   Job job(String ns, String name) {

@@ -63,7 +63,7 @@ public class Sweep {
                 .getItems()) {
           TaskFacts f = TaskFacts.of(t);
           if (!ResultFactory.settled(f) || !f.phasePublished()) {
-            watchers.enqueue(f.namespace(), f.name());
+            watchers.repair(t);
             owed++;
           }
         }
