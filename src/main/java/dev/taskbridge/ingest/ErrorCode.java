@@ -33,6 +33,18 @@ public final class ErrorCode {
    */
   public static final String REFUSED_BY_CLUSTER = "RefusedByCluster";
 
+  /**
+   * The {@code (source, id)} was first used by an event of another type or with another set of
+   * tasks (HTTP 409); nothing of the first event changes.
+   */
+  public static final String ID_CONFLICT = "IdConflict";
+
+  /**
+   * The event could not be processed for a reason the bridge did not foresee (a bug, or data it
+   * cannot handle); rejected so the consumer goes on, never retried in a loop.
+   */
+  public static final String UNPROCESSABLE = "Unprocessable";
+
   /** Every code, for metrics and docs. */
   public static java.util.List<String> all() {
     java.util.List<String> codes = new java.util.ArrayList<>();

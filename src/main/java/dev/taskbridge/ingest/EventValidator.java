@@ -235,6 +235,14 @@ public final class EventValidator {
     return d.get();
   }
 
+  /**
+   * Whether a name can be a Kubernetes object's name (DNS-1123 subdomain, ≤ 253 characters): only
+   * such names are ever put into an API path.
+   */
+  public static boolean isObjectName(String s) {
+    return s != null && s.length() <= MAX_VALUE && DNS_SUBDOMAIN.matcher(s).matches();
+  }
+
   /** {@code bridge.namespaces}, with {@code *} for all. */
   record NamespacePolicy(List<String> allowed) {
     boolean allows(String namespace) {

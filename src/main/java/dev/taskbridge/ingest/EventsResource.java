@@ -3,7 +3,6 @@ package dev.taskbridge.ingest;
 import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.plan.PlannedTask;
-import dev.taskbridge.run.ApiErrors;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -48,37 +47,40 @@ public class EventsResource {
                 headers.put(k, v.get(0).getBytes(StandardCharsets.UTF_8));
               }
             });
-    if (b.length > config.limits().maxEventBytes()) {
-      Intake.Rejected r = (Intake.Rejected) ingest.read(headers, b, subject);
-      ingest.reject(r, null, null, null);
-      return problem(413, "Event too large", r);
-    }
-    Intake intake = ingest.read(headers, b, subject);
+    Intake intake = ingest.readSafely(headers, b, subject);
     if (intake instanceof Intake.Accepted a) {
-      try {
-        IngestService.Accepted done = ingest.accept(a.event());
-        return Response.accepted(accepted(done)).type(MediaType.APPLICATION_JSON).build();
-      } catch (ApiErrors.Permanent p) {
-        intake = ingest.refused(a.event(), p);
-      } catch (ApiErrors.Transient t) {
-        return Response.status(503)
-            .type(PROBLEM)
-            .entity(
-                Map.of(
-                    "type",
-                    "about:blank",
-                    "title",
-                    "Kubernetes API unavailable",
-                    "status",
-                    503,
-                    "detail",
-                    "the KeptnTasks could not be created yet; send the event again"))
+      Admission admission = ingest.admit(a.event());
+      if (admission instanceof Admission.Admitted done) {
+        return Response.accepted(accepted(done.accepted()))
+            .type(MediaType.APPLICATION_JSON)
             .build();
       }
+      if (admission instanceof Admission.Unavailable u) {
+        return unavailable(u);
+      }
+      intake = ((Admission.Refused) admission).rejection();
     }
     Intake.Rejected r = (Intake.Rejected) intake;
-    ingest.reject(r, null, null, null);
-    return problem(400, "Invalid deployment event", r);
+    ingest.rejectHttp(r);
+    return switch (r.firstCode()) {
+      case ErrorCode.TOO_LARGE -> problem(413, "Event too large", r);
+      case ErrorCode.ID_CONFLICT -> problem(409, "Event id used for another event", r);
+      default -> problem(400, "Invalid deployment event", r);
+    };
+  }
+
+  /** 503: the Kubernetes API did not answer; nothing is wrong with the event. */
+  static Response unavailable(Admission.Unavailable u) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "https://taskbridge.dev/problems/kubernetes-unavailable");
+    body.put("title", "Kubernetes API unavailable");
+    body.put("status", 503);
+    body.put("detail", "the KeptnTasks could not be created yet; send the event again");
+    return Response.status(503)
+        .type(PROBLEM)
+        .header("Retry-After", Integer.toString(u.retryAfterSeconds()))
+        .entity(body)
+        .build();
   }
 
   static Map<String, Object> accepted(IngestService.Accepted done) {
@@ -103,7 +105,8 @@ public class EventsResource {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put(
         "type",
-        "https://taskbridge.dev/problems/" + (status == 413 ? "too-large" : "invalid-event"));
+        "https://taskbridge.dev/problems/"
+            + (status == 413 ? "too-large" : status == 409 ? "id-conflict" : "invalid-event"));
     body.put("title", title);
     body.put("status", status);
     body.put("detail", r.errors().size() + " error(s); the first: " + r.errors().get(0).message());

@@ -2,9 +2,11 @@ package dev.taskbridge.ingest;
 
 import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.keptn.KeptnAppContext;
+import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.metrics.BridgeMetrics;
 import dev.taskbridge.plan.DeploymentEvent;
 import dev.taskbridge.plan.DesiredTask;
+import dev.taskbridge.plan.EventIdentity;
 import dev.taskbridge.plan.FoundDefinition;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.plan.Plan;
@@ -69,6 +71,29 @@ public class IngestService {
     metrics.rejectionReasons(ErrorCode.all());
   }
 
+  /** {@link #read}, with anything unforeseen turned into a rejection instead of an exception. */
+  public Intake readSafely(Map<String, byte[]> headers, byte[] body, String fallbackSubject) {
+    try {
+      return read(headers, body, fallbackSubject);
+    } catch (RuntimeException e) {
+      LOG.errorf(
+          "record %s could not be read: %s",
+          Safe.excerpt(fallbackSubject), Safe.excerpt(String.valueOf(e)));
+      LOG.debug("stack of the unreadable record", e);
+      return new Intake.Rejected(
+          fallbackSubject,
+          null,
+          null,
+          EventValidator.UNKNOWN,
+          List.of(
+              new FieldError(
+                  "",
+                  ErrorCode.UNPROCESSABLE,
+                  "the bridge could not read this event: "
+                      + Safe.excerpt(e.getClass().getSimpleName()))));
+    }
+  }
+
   /** Reads and validates one record or request; counts it as received. */
   public Intake read(Map<String, byte[]> headers, byte[] body, String fallbackSubject) {
     Intake intake;
@@ -103,14 +128,82 @@ public class IngestService {
     return intake;
   }
 
-  /** Plans the event and creates its KeptnTasks (each once, whatever the redelivery). */
-  public Accepted accept(DeploymentEvent event) {
+  /**
+   * Admits one valid event: plans it and creates its KeptnTasks (each once, whatever the
+   * redelivery). Never throws: what is wrong with the event is {@link Admission.Refused}, what is
+   * wrong with the world (the API does not answer) is {@link Admission.Unavailable}.
+   */
+  public Admission admit(DeploymentEvent event) {
+    try {
+      return new Admission.Admitted(accept(event));
+    } catch (ApiErrors.Transient t) {
+      return new Admission.Unavailable(t.getMessage(), Math.max(t.retryAfterSeconds(), 5));
+    } catch (ApiErrors.Permanent p) {
+      return new Admission.Refused(refused(event, p));
+    } catch (Refusal r) {
+      return new Admission.Refused(rejection(event, r.error()));
+    } catch (RuntimeException e) {
+      // a bug or data nobody foresaw: rejected, so the consumer goes on (never a crash loop)
+      LOG.errorf(
+          "event %s could not be processed: %s",
+          Safe.excerpt(event.triggerHash()), Safe.excerpt(String.valueOf(e)));
+      LOG.debug("stack of the unprocessable event", e);
+      return new Admission.Refused(
+          rejection(
+              event,
+              new FieldError(
+                  "",
+                  ErrorCode.UNPROCESSABLE,
+                  "the bridge could not process this event: "
+                      + Safe.excerpt(e.getClass().getSimpleName() + ": " + e.getMessage()))));
+    }
+  }
+
+  /** Something about the event (or what it resolves to) that no retry can fix. */
+  static final class Refusal extends RuntimeException {
+    private final transient FieldError error;
+
+    Refusal(FieldError error) {
+      super(error.message(), null, false, false);
+      this.error = error;
+    }
+
+    FieldError error() {
+      return error;
+    }
+  }
+
+  Accepted accept(DeploymentEvent event) {
     Instant received = clock.instant();
     Optional<KeptnAppContext> appContext =
-        TaskSelection.needsAppContext(event)
+        TaskSelection.needsAppContext(event) && EventValidator.isObjectName(event.appName())
             ? cluster.appContext(event.namespace(), event.appName())
             : Optional.empty();
     List<String> names = TaskSelection.select(event, appContext, config.rules());
+    for (int i = 0; i < names.size(); i++) {
+      if (!EventValidator.isObjectName(names.get(i))) {
+        // names from a KeptnAppContext or a rule are checked like names in events
+        String where =
+            event.tasks() != null
+                ? "data.tasks[" + i + "]"
+                : appContext.isPresent()
+                    ? "KeptnAppContext "
+                        + event.appName()
+                        + " spec."
+                        + event.checkType().name()
+                        + "DeploymentTasks["
+                        + i
+                        + "]"
+                    : "bridge.rules tasks[" + i + "]";
+        throw new Refusal(
+            new FieldError(
+                where,
+                ErrorCode.INVALID_NAME,
+                where
+                    + " is not a KeptnTaskDefinition name (DNS-1123 subdomain): "
+                    + Safe.excerpt(names.get(i))));
+      }
+    }
     Map<String, FoundDefinition> found = new HashMap<>();
     for (String name : names) {
       cluster
@@ -118,13 +211,23 @@ public class IngestService {
           .ifPresent(d -> found.put(name, d));
     }
     Plan plan = planner.plan(event, names, found);
+    List<KeptnTask> existing = cluster.tasksOfTrigger(event.namespace(), plan.triggerHash());
+    Optional<String> conflict = EventIdentity.conflict(plan, existing);
+    if (conflict.isPresent()) {
+      throw new Refusal(new FieldError("id", ErrorCode.ID_CONFLICT, conflict.get()));
+    }
     if (plan.tasks().isEmpty()) {
       publisher.publishAndWait(results.phase(noTasks(event, received), clock.instant()));
       return new Accepted(plan, false);
     }
+    java.util.Set<String> before = new java.util.HashSet<>();
+    existing.forEach(t -> before.add(t.getMetadata().getName()));
     int created = 0;
     for (PlannedTask task : plan.tasks()) {
-      if (cluster.createTask(DesiredTask.of(plan, task, received))) {
+      // a create whose answer was lost is retried and finds the task: it is this delivery's own
+      // when the listing just before did not have it
+      if (cluster.createTask(DesiredTask.of(plan, task, received))
+          || !before.contains(task.name())) {
         created++;
       }
       watchers.enqueue(event.namespace(), task.name());
@@ -139,25 +242,49 @@ public class IngestService {
     return new Accepted(plan, duplicate);
   }
 
-  /** Publishes the rejection result; waits for Kafka's acknowledgement. */
+  /**
+   * Publishes the rejection result of a Kafka record; waits for Kafka's acknowledgement (the record
+   * is committed only after it).
+   */
   public void reject(Intake.Rejected r, String topic, Integer partition, Long offset) {
-    metrics.eventRejected(r.firstCode());
-    LOG.infof(
-        "rejected event %s: %s",
-        r.subject(), r.errors().stream().map(e -> e.field() + " " + e.code()).toList());
+    counted(r);
     publisher.publishAndWait(results.rejected(r, topic, partition, offset, clock.instant()));
   }
 
+  /**
+   * Publishes the rejection result of an HTTP request. The caller already has the whole answer, so
+   * the request waits for Kafka a few seconds at most; the producer keeps trying after that.
+   */
+  public void rejectHttp(Intake.Rejected r) {
+    counted(r);
+    publisher.publishWithin(results.rejected(r, null, null, null, clock.instant()), HTTP_PUBLISH);
+  }
+
+  static final java.time.Duration HTTP_PUBLISH = java.time.Duration.ofSeconds(5);
+
+  private void counted(Intake.Rejected r) {
+    metrics.eventRejected(r.firstCode());
+    LOG.infof(
+        "rejected event %s: %s",
+        Safe.excerpt(r.subject()),
+        r.errors().stream().map(e -> Safe.excerpt(e.field()) + " " + e.code()).toList());
+  }
+
   /** An accepted event the cluster refused for good: rejected like an invalid one. */
-  public Intake.Rejected refused(DeploymentEvent e, ApiErrors.Permanent p) {
+  Intake.Rejected refused(DeploymentEvent e, ApiErrors.Permanent p) {
+    return rejection(
+        e,
+        new FieldError(
+            "data.namespace", ErrorCode.REFUSED_BY_CLUSTER, Safe.excerpt(p.getMessage())));
+  }
+
+  private static Intake.Rejected rejection(DeploymentEvent e, FieldError error) {
     return new Intake.Rejected(
         Names.triggerHash(e.source(), e.id()),
         e.source(),
         e.id(),
         e.checkType().name(),
-        List.of(
-            new FieldError(
-                "data.namespace", ErrorCode.REFUSED_BY_CLUSTER, Safe.excerpt(p.getMessage()))));
+        List.of(error));
   }
 
   private static PhaseFacts noTasks(DeploymentEvent e, Instant at) {

@@ -96,6 +96,24 @@ public class ResultPublisher {
     }
   }
 
+  /**
+   * Sends one result and waits at most {@code limit} for Kafka's acknowledgement; true when it was
+   * acknowledged in time (the producer goes on trying after that, within its delivery timeout).
+   */
+  public boolean publishWithin(Result r, java.time.Duration limit) {
+    try {
+      publish(r).toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (ExecutionException | TimeoutException e) {
+      org.jboss.logging.Logger.getLogger(ResultPublisher.class)
+          .warnf("result %s not acknowledged within %s: %s", r.id(), limit, e.getMessage());
+      return false;
+    }
+  }
+
   /** Sends in order; completes when all are acknowledged, or fails with the first failure. */
   public CompletionStage<Void> publishAll(List<Result> results) {
     CompletableFuture<?>[] all =

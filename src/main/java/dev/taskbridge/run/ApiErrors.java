@@ -2,18 +2,36 @@ package dev.taskbridge.run;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-/** Sorts API failures into "try again" and "will never work". */
+/**
+ * Sorts API failures into "try again" (the world: no answer, 5xx, 429) and "will never work" (the
+ * request). Only a permanent refusal may ever become a rejected event or a failed task.
+ */
 public final class ApiErrors {
   private ApiErrors() {}
 
-  /** An API call that may succeed when retried: no answer, 5xx, 429, or a conflict on update. */
+  /**
+   * An API call that may succeed when retried: no answer (connection refused or reset, timeout,
+   * code ≤ 0), 5xx, 429, 408, or a conflict on update.
+   */
   public static class Transient extends RuntimeException {
+    private final int retryAfterSeconds;
+
     public Transient(String message, Throwable cause) {
+      this(message, cause, 0);
+    }
+
+    public Transient(String message, Throwable cause, int retryAfterSeconds) {
       super(message, cause);
+      this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** What the server asked for (a 429's {@code Retry-After}), 0 when it said nothing. */
+    public int retryAfterSeconds() {
+      return retryAfterSeconds;
     }
   }
 
-  /** An API call the server refused for good (4xx other than 409/429). */
+  /** An API call the server refused for good (4xx other than 408/409/429). */
   public static class Permanent extends RuntimeException {
     private final int code;
 
@@ -35,6 +53,25 @@ public final class ApiErrors {
     return e.getCode() == 404;
   }
 
+  /**
+   * Whether the server never answered: Fabric8 reports connection refused or reset, DNS failures
+   * and client timeouts with code -1 (or 0) and the I/O failure as the cause.
+   */
+  public static boolean noAnswer(KubernetesClientException e) {
+    return e.getCode() <= 0 || e.getStatus() == null && hasIoCause(e);
+  }
+
+  private static boolean hasIoCause(Throwable e) {
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      if (c instanceof java.io.IOException
+          || c instanceof java.util.concurrent.TimeoutException
+          || c instanceof java.io.UncheckedIOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Classifies anything but 404/409, which callers handle themselves. */
   public static RuntimeException classify(String what, KubernetesClientException e) {
     int code = e.getCode();
@@ -44,9 +81,17 @@ public final class ApiErrors {
             + (e.getStatus() != null && e.getStatus().getMessage() != null
                 ? e.getStatus().getMessage()
                 : String.valueOf(e.getMessage()));
-    if (code == 0 || code == 429 || code >= 500 || code == 409 || code == 408) {
-      return new Transient(message, e);
+    if (noAnswer(e) || code == 429 || code >= 500 || code == 409 || code == 408) {
+      return new Transient(message, e, retryAfter(e));
     }
     return new Permanent(code, message, e);
+  }
+
+  private static int retryAfter(KubernetesClientException e) {
+    var s = e.getStatus();
+    if (s == null || s.getDetails() == null || s.getDetails().getRetryAfterSeconds() == null) {
+      return 0;
+    }
+    return Math.max(0, Math.min(60, s.getDetails().getRetryAfterSeconds()));
   }
 }

@@ -36,15 +36,21 @@ public class Cluster {
     this.definitions = definitions;
   }
 
+  /*
+   * The calls of ingest (the KeptnTasks of an event, the app context, definitions) retry for a few
+   * seconds only: an HTTP caller gets its 503 within a bounded time, and the Kafka consumer waits
+   * and tries again itself, keeping the record uncommitted for as long as the API does not answer.
+   */
+
   /** Creates a KeptnTask; false when it already existed (the event was seen before). */
   @Retry(
       retryOn = ApiErrors.Transient.class,
-      maxRetries = 12,
+      maxRetries = 6,
       delay = 100,
-      maxDuration = 120,
+      maxDuration = 6,
       durationUnit = ChronoUnit.SECONDS,
       jitter = 50)
-  @ExponentialBackoff(maxDelay = 10, maxDelayUnit = ChronoUnit.SECONDS)
+  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
   public boolean createTask(KeptnTask task) {
     return create(
         "create KeptnTask " + task.getMetadata().getName(),
@@ -69,12 +75,12 @@ public class Cluster {
 
   @Retry(
       retryOn = ApiErrors.Transient.class,
-      maxRetries = 12,
+      maxRetries = 6,
       delay = 100,
-      maxDuration = 120,
+      maxDuration = 6,
       durationUnit = ChronoUnit.SECONDS,
       jitter = 50)
-  @ExponentialBackoff(maxDelay = 10, maxDelayUnit = ChronoUnit.SECONDS)
+  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
   public Optional<KeptnAppContext> appContext(String namespace, String name) {
     return get(
         "get KeptnAppContext " + name,
@@ -88,12 +94,12 @@ public class Cluster {
    */
   @Retry(
       retryOn = ApiErrors.Transient.class,
-      maxRetries = 12,
+      maxRetries = 6,
       delay = 100,
-      maxDuration = 120,
+      maxDuration = 6,
       durationUnit = ChronoUnit.SECONDS,
       jitter = 50)
-  @ExponentialBackoff(maxDelay = 10, maxDelayUnit = ChronoUnit.SECONDS)
+  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
   public Optional<FoundDefinition> definition(
       String namespace, String fallbackNamespace, String name) {
     for (String ns : new String[] {namespace, fallbackNamespace}) {
@@ -114,6 +120,39 @@ public class Cluster {
       }
     }
     return Optional.empty();
+  }
+
+  /** The KeptnTasks the cluster already has for one deployment event (its trigger label). */
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      maxRetries = 6,
+      delay = 100,
+      maxDuration = 6,
+      durationUnit = ChronoUnit.SECONDS,
+      jitter = 50)
+  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  public java.util.List<KeptnTask> tasksOfTrigger(String namespace, String triggerHash) {
+    java.util.List<KeptnTask> found =
+        call(
+            "list KeptnTasks of trigger " + triggerHash,
+            () ->
+                client
+                    .resources(KeptnTask.class)
+                    .inNamespace(namespace)
+                    .withLabel(Keys.TRIGGER, triggerHash)
+                    .withLabel(Keys.MANAGED_BY, Keys.PRODUCT)
+                    .list()
+                    .getItems());
+    return found == null ? java.util.List.of() : found;
+  }
+
+  /** A KeptnTask as the API server has it now (not the informer's copy). */
+  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  public Optional<KeptnTask> task(String namespace, String name) {
+    return get(
+        "get KeptnTask " + name,
+        () -> client.resources(KeptnTask.class).inNamespace(namespace).withName(name).get());
   }
 
   @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)

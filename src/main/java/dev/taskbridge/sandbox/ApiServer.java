@@ -52,6 +52,7 @@ public final class ApiServer implements AutoCloseable {
   private final KubernetesMockServer server;
   private final Map<String, String> logs = new ConcurrentHashMap<>();
   private final List<Fault> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Fault> losing = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
   private final java.util.Random random = new java.util.Random(42);
   private volatile boolean recording;
@@ -148,7 +149,16 @@ public final class ApiServer implements AutoCloseable {
         (m, p) -> m.equals(method) && p.contains(pathPart), code, probability, Integer.MAX_VALUE);
   }
 
+  /**
+   * The next {@code times} matching requests are carried out, but their answer is lost (a 504, as
+   * from a proxy whose upstream timed out): the caller cannot know that its write happened.
+   */
+  public void loseAnswers(BiPredicate<String, String> matches, int times) {
+    losing.add(new Fault(matches, 504, 1.0, new int[] {times}, false));
+  }
+
   public void clearFaults() {
+    losing.clear();
     faults.clear();
   }
 
@@ -192,7 +202,22 @@ public final class ApiServer implements AutoCloseable {
       }
       return new MockResponse().setResponseCode(200).setBody(tail(log, m.group(3)));
     }
-    return crud.dispatch(request);
+    MockResponse answer = crud.dispatch(request);
+    for (Fault f : losing) {
+      if (f.matches().test(request.getMethod(), path)) {
+        synchronized (f) {
+          if (f.remaining()[0] > 0) {
+            f.remaining()[0]--;
+            return new MockResponse()
+                .setResponseCode(504)
+                .setBody(
+                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                        + "\"code\":504,\"message\":\"the answer was lost\"}");
+          }
+        }
+      }
+    }
+    return answer;
   }
 
   static String tail(String log, String query) {
