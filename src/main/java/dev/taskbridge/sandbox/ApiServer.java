@@ -157,6 +157,15 @@ public final class ApiServer implements AutoCloseable {
     losing.add(new Fault(matches, 504, 1.0, new int[] {times}, false));
   }
 
+  /** Answers requests matching {@code matches} with {@code code} from now until {@code until}. */
+  public void failUntil(BiPredicate<String, String> matches, int code, java.time.Instant until) {
+    failWhere(
+        (m, p) -> java.time.Instant.now().isBefore(until) && matches.test(m, p),
+        code,
+        1.0,
+        Integer.MAX_VALUE);
+  }
+
   public void clearFaults() {
     losing.clear();
     faults.clear();

@@ -117,6 +117,30 @@ public final class PackagedApp implements AutoCloseable {
     }
   }
 
+  /** POSTs an event (structured mode) to {@code path}; null when the app does not answer. */
+  public HttpResponse<String> post(String path, Events e, Duration timeout) {
+    try {
+      return HttpClient.newHttpClient()
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(timeout)
+                  .header("Content-Type", "application/cloudevents+json")
+                  .POST(HttpRequest.BodyPublishers.ofString(e.structuredJson()))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+    } catch (IOException ex) {
+      return null;
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+  }
+
+  /** The value of a gauge or the sum of a counter on {@code /q/metrics}. */
+  public double metric(String name) {
+    return new Scrape(body("/q/metrics")).sum(name);
+  }
+
   public boolean ready() {
     return get("/q/health/ready") == 200;
   }

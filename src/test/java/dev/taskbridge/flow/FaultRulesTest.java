@@ -1,0 +1,152 @@
+package dev.taskbridge.flow;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.taskbridge.keptn.KeptnAppContext;
+import dev.taskbridge.keptn.KeptnAppContextSpec;
+import dev.taskbridge.testing.Bus;
+import dev.taskbridge.testing.Ce;
+import dev.taskbridge.testing.Cluster;
+import dev.taskbridge.testing.Defs;
+import dev.taskbridge.testing.Events;
+import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.TestInfra;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The contract's fault rules on data: ids used again with other content, poison data. */
+@QuarkusTest
+@WithTestResource(InfraResource.class)
+class FaultRulesTest {
+  static final String NS = "team-a";
+
+  static List<String> kinds(Events e) {
+    return Bus.results().forTrigger(e.trigger()).stream().map(Ce::kind).toList();
+  }
+
+  static long count(Events e, String kind) {
+    return kinds(e).stream().filter(kind::equals).count();
+  }
+
+  static boolean deadLettered(Events e) {
+    return Bus.deadLetters().all().stream().anyMatch(r -> e.id().equals(r.header("ce_id")));
+  }
+
+  @Test
+  void anIdUsedAgainForAnotherTypeOrAnotherTaskSetIsRefusedAndTheFirstEventStandsUntouched() {
+    Defs.apply(Defs.container(NS, "reuse-a"));
+    Defs.apply(Defs.container(NS, "reuse-b"));
+    String buildTag = "build-" + java.util.UUID.randomUUID();
+    Events first = Events.pre(NS, "shop", "7").id(buildTag).tasks("reuse-a");
+    Bus.send(first.binary(Bus.EVENTS));
+    Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));
+    var task = Cluster.tasksOf(NS, first.trigger()).get(0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Cluster.task(NS, task.getMetadata().getName())
+                    .getMetadata()
+                    .getLabels()
+                    .containsKey("taskbridge.dev/done"));
+    String versionBefore =
+        Cluster.task(NS, task.getMetadata().getName()).getMetadata().getResourceVersion();
+
+    // the same (source, id) as a post event: what a pipeline sends that uses its build tag twice
+    Events asPost = Events.post(NS, "shop", "7").id(buildTag).tasks("reuse-a");
+    given()
+        .contentType("application/cloudevents+json")
+        .body(asPost.structuredJson())
+        .post("/events")
+        .then()
+        .statusCode(409)
+        .contentType("application/problem+json")
+        .body("errors[0].code", equalTo("IdConflict"))
+        .body("errors[0].field", equalTo("id"));
+    // ... and over Kafka with another set of tasks: one rejection, and its DLQ copy
+    Events otherTasks = Events.pre(NS, "shop", "7").id(buildTag).tasks("reuse-a", "reuse-b");
+    Bus.send(otherTasks.binary(Bus.EVENTS));
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(first, "event.rejected") == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(first));
+    // the same content again is still a duplicate, with the same answer
+    given()
+        .contentType("application/cloudevents+json")
+        .body(first.structuredJson())
+        .post("/events")
+        .then()
+        .statusCode(202)
+        .body("duplicate", equalTo(true));
+
+    assertThat(Cluster.tasksOf(NS, first.trigger()))
+        .extracting(t -> t.getMetadata().getName())
+        .containsExactly(task.getMetadata().getName());
+    assertThat(Cluster.task(NS, task.getMetadata().getName()).getMetadata().getResourceVersion())
+        .as("nothing of the first event's task changed")
+        .isEqualTo(versionBefore);
+    assertThat(count(first, "phase.finished")).isEqualTo(1);
+    assertThat(count(first, "task.succeeded")).isEqualTo(1);
+    assertThat(
+            Bus.results().forTrigger(first.trigger()).stream()
+                .filter(c -> c.kind().equals("event.rejected"))
+                .map(c -> c.data().path("errors").path(0).path("code").asText()))
+        .containsOnly("IdConflict");
+    Ce phase =
+        Bus.results().forTrigger(first.trigger()).stream()
+            .filter(c -> c.kind().equals("phase.finished"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(phase.data().path("result").asText()).isEqualTo("pass");
+  }
+
+  @Test
+  void anAppContextWithTaskNamesThatCannotBeObjectNamesRejectsTheEventAndTheNextOneRuns() {
+    KeptnAppContext ctx = new KeptnAppContext();
+    ctx.setMetadata(new ObjectMetaBuilder().withName("poison-app").withNamespace(NS).build());
+    ctx.setSpec(new KeptnAppContextSpec());
+    ctx.getSpec().postDeploymentTasks = Arrays.asList("", "Not_A/Name");
+    TestInfra.client().resources(KeptnAppContext.class).resource(ctx).create();
+    Events poison = Events.post(NS, "poison-app", "1");
+    Defs.apply(Defs.container(NS, "after-poison"));
+    Events next = Events.post(NS, "shop", "1").tasks("after-poison");
+    Bus.send(poison.binary(Bus.EVENTS));
+    Bus.send(next.binary(Bus.EVENTS));
+    Bus.awaitPhase(next.trigger(), Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(poison, "event.rejected") == 1);
+    Ce rejected =
+        Bus.results().forTrigger(poison.trigger()).stream()
+            .filter(c -> c.kind().equals("event.rejected"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(rejected.data().path("errors").path(0).path("code").asText())
+        .isEqualTo("InvalidName");
+    assertThat(rejected.data().path("errors").path(0).path("field").asText())
+        .startsWith("KeptnAppContext poison-app spec.postDeploymentTasks[");
+    assertThat(Cluster.tasksOf(NS, poison.trigger())).isEmpty();
+    await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(poison));
+  }
+
+  @Test
+  void aDefinitionWithAMalformedSpecFailsItsTaskAndTheNextEventRuns() {
+    // valid under Keptn's CRD (inline.code is not required there), but there is nothing to run
+    Defs.apply(Defs.deno(NS, "poison-def", null));
+    Defs.apply(Defs.container(NS, "after-bad-def"));
+    Events poison = Events.pre(NS, "shop", "2").tasks("poison-def");
+    Events next = Events.pre(NS, "shop", "2").tasks("after-bad-def");
+    Bus.send(poison.binary(Bus.EVENTS));
+    Bus.send(next.binary(Bus.EVENTS));
+    Bus.awaitPhase(poison.trigger(), Duration.ofSeconds(60));
+    Bus.awaitPhase(next.trigger(), Duration.ofSeconds(60));
+    assertThat(kinds(poison)).contains("task.failed").doesNotContain("task.succeeded");
+    assertThat(Cluster.tasksOf(NS, poison.trigger()).get(0).getStatus().reason)
+        .isEqualTo("InvalidDefinition");
+    assertThat(kinds(next)).contains("task.succeeded");
+  }
+}
