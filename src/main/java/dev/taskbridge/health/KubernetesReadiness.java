@@ -23,8 +23,10 @@ public class KubernetesReadiness implements HealthCheck {
   public HealthCheckResponse call() {
     boolean synced = watchers.synced();
     boolean watching = watchers.watching();
+    boolean answering = leadership.apiAnswering();
     return HealthCheckResponse.named("kubernetes")
-        .status(synced && watching)
+        .status(synced && watching && answering)
+        .withData("apiAnswering", answering)
         .withData("synced", synced)
         .withData("watching", watching)
         .withData("leader", leadership.isLeader())

@@ -45,8 +45,10 @@ public class BridgeMetrics {
 
   /** {@code taskbridge_leader}: 1 on the replica that leads, else 0 (no tags). */
   public void leader(java.util.function.BooleanSupplier leading) {
+    // a strong reference: the supplier is a method reference nobody else holds
     Gauge.builder("taskbridge.leader", leading, l -> l.getAsBoolean() ? 1 : 0)
         .description("1 on the replica that leads (runs Jobs, publishes results), else 0")
+        .strongReference(true)
         .register(registry);
   }
 

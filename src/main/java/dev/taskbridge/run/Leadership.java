@@ -12,6 +12,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +50,7 @@ public class Leadership {
   private final AtomicInteger elections = new AtomicInteger();
   private volatile boolean leading;
   private volatile boolean stopped;
+  private volatile Instant lastAnswer;
   private volatile CompletableFuture<?> election;
   private KubernetesClient leaseClient;
   private ScheduledExecutorService timer;
@@ -60,8 +62,22 @@ public class Leadership {
     metrics.leader(this::isLeader);
   }
 
+  /**
+   * Whether this replica leads now. Besides Fabric8's word, the API server must have answered
+   * within the renew deadline: a leader cut off from the API stops acting before its Lease can
+   * expire and another replica take it (Fabric8 says so only after a further read of the Lease,
+   * which may itself hang for a request timeout).
+   */
   public boolean isLeader() {
-    return leading;
+    if (!leading) {
+      return false;
+    }
+    if (!config.enabled()) {
+      return true;
+    }
+    Instant last = lastAnswer;
+    return last != null
+        && Duration.between(last, Instant.now()).compareTo(config.renewDeadline()) < 0;
   }
 
   public String identity() {
@@ -75,10 +91,6 @@ public class Leadership {
 
   public synchronized void start(Listener listener) {
     listeners.add(listener);
-    if (!config.enabled()) {
-      set(true);
-      return;
-    }
     if (timer != null) {
       return;
     }
@@ -101,7 +113,46 @@ public class Leadership {
               t.setDaemon(true);
               return t;
             });
+    timer.scheduleWithFixedDelay(
+        this::probe, 0, probeEvery(config).toMillis(), TimeUnit.MILLISECONDS);
+    if (!config.enabled()) {
+      set(true);
+      return;
+    }
     stand();
+  }
+
+  /** Every 2 s, or a third of the renew deadline when that is shorter. */
+  static Duration probeEvery(BridgeConfig.LeaderElection c) {
+    Duration third = c.renewDeadline().dividedBy(3);
+    return third.compareTo(Duration.ofSeconds(2)) < 0 ? third : Duration.ofSeconds(2);
+  }
+
+  /**
+   * Whether the API server answered lately. Watches alone cannot tell: a connection that is
+   * black-holed (no reset, no answer) leaves an informer "watching" for minutes. A cheap read of
+   * the Lease every 2 s (or a third of the renew deadline), with the Lease client's short timeout,
+   * can.
+   */
+  public boolean apiAnswering() {
+    Instant last = lastAnswer;
+    return last != null
+        && Duration.between(last, Instant.now())
+                .compareTo(probeEvery(config).multipliedBy(3).plus(requestTimeout(config)))
+            <= 0;
+  }
+
+  private void probe() {
+    try {
+      leaseClient.leases().inNamespace(namespace).withName(config.leaseName()).get();
+      lastAnswer = Instant.now();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (!ApiErrors.noAnswer(e)) {
+        lastAnswer = Instant.now(); // refused (403, 5xx...): the server is there
+      }
+    } catch (RuntimeException e) {
+      LOG.debugf("API probe: %s", e.getMessage());
+    }
   }
 
   /**

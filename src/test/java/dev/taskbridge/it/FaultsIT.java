@@ -237,10 +237,15 @@ class FaultsIT {
           b.alive() ? b : PackagedApp.start(props(TestInfra.api().url(), "faults-handover"))) {
         await().atMost(Duration.ofSeconds(60)).until(b2::ready);
         toA.set(FaultProxy.Mode.BLACKHOLE);
-        await().atMost(Duration.ofSeconds(30)).until(() -> b2.metric("taskbridge_leader") == 1);
-        assertThat(a.metric("taskbridge_leader")).isZero();
+        // the cut-off leader stops acting once its renew deadline passes; the other takes over
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> a.metric("taskbridge_leader") == 0 && b2.metric("taskbridge_leader") == 1);
+        // over B's HTTP endpoint: A, cut off from the API, keeps its Kafka partitions and their
+        // records wait (uncommitted) until it reaches the API again
         Events e = Events.pre(NS, "shop", "handover").tasks(def);
-        Bus.send(e.binary(Bus.EVENTS));
+        HttpResponse<String> r = b2.post("/events", e, Duration.ofSeconds(30));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         Bus.awaitPhase(e.trigger(), Duration.ofSeconds(90));
         toA.set(FaultProxy.Mode.PASS);
         await().atMost(Duration.ofSeconds(60)).until(a::ready);

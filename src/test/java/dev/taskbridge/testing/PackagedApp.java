@@ -45,6 +45,8 @@ public final class PackagedApp implements AutoCloseable {
     p.put("bridge.leader-election.lease-duration", "4s");
     p.put("bridge.leader-election.renew-deadline", "3s");
     p.put("bridge.leader-election.retry-period", "500ms");
+    // HTTP authentication has its own tests (AuthIT, AuthTest); elsewhere nobody is asked
+    p.put("bridge.auth.mode", "none");
     return p;
   }
 
