@@ -60,6 +60,55 @@ public interface BridgeConfig {
   /** Leader election: only the leader watches, publishes results and sweeps. */
   LeaderElection leaderElection();
 
+  /** Who may use {@code POST /events} and {@code GET /triggers/...}. */
+  Auth auth();
+
+  /** HTTP settings. */
+  Http http();
+
+  /** Authentication of HTTP callers. */
+  interface Auth {
+    /**
+     * {@code token} (bearer tokens from the tokens file), {@code oidc} (JWTs verified by
+     * quarkus-oidc) or {@code none} (nobody is asked; logged as a warning at every start).
+     */
+    @WithDefault("token")
+    AuthMode mode();
+
+    /**
+     * The clients of {@code token} mode: a YAML list of name, sha256, namespaces, definitions,
+     * sources; re-read when it changes, no restart. Missing or unreadable: every request is
+     * refused.
+     */
+    @WithDefault("/etc/keptn-task-bridge/tokens.yaml")
+    String tokensFile();
+
+    /** How the claims of an OIDC token map to a scope. */
+    Oidc oidc();
+
+    /** Claim names of {@code oidc} mode. */
+    interface Oidc {
+      /** Claim with the namespaces the caller may target (a list or a space-separated string). */
+      @WithDefault("taskbridge_namespaces")
+      String namespacesClaim();
+
+      /** Claim with the definition globs the caller may run; absent = any. */
+      @WithDefault("taskbridge_definitions")
+      String definitionsClaim();
+
+      /** Claim with the source globs the caller may send; absent = any. */
+      @WithDefault("taskbridge_sources")
+      String sourcesClaim();
+    }
+  }
+
+  /** HTTP settings. */
+  interface Http {
+    /** Longest {@code ?wait=} a caller may ask of the verdict; longer waits are capped. */
+    @WithDefault("10m")
+    Duration maxWait();
+  }
+
   /**
    * Dev-mode sandbox (embedded broker, API server and Job simulator); never active in a packaged
    * app.
@@ -88,6 +137,14 @@ public interface BridgeConfig {
     @WithDefault("ghcr.io/keptn/python-runtime:v1.0.8")
     @NotEmpty
     String pythonImage();
+
+    /**
+     * Globs of the container images a task may run ({@code *} = any, logged as a warning); a task
+     * whose image is not allowed fails with {@code ImageNotAllowed} and gets no Job.
+     */
+    @WithDefault("*")
+    @NotEmpty
+    List<String> allowedImages();
   }
 
   /** Task settings. */
@@ -105,6 +162,13 @@ public interface BridgeConfig {
     /** Longest {@code timeout} an event may ask for; longer values are capped. */
     @WithDefault("1h")
     Duration maxTimeout();
+
+    /**
+     * Whether events may name a Secret in {@code secureParameters}; off, such an event is rejected
+     * ({@code SecureParametersNotAllowed}). A definition's own Secret is always used.
+     */
+    @WithDefault("false")
+    boolean allowSecureParameters();
   }
 
   /** Result settings. */

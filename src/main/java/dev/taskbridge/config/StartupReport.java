@@ -14,8 +14,17 @@ public class StartupReport {
     if (config.namespaces().contains("*")) {
       LOG.warn("bridge.namespaces=* : events may target every namespace of the cluster");
     }
+    if (config.auth().mode() == AuthMode.none) {
+      LOG.warn(
+          "bridge.auth.mode=none : anybody who reaches POST /events can run tasks; use it on"
+              + " closed networks only");
+    }
+    if (config.runner().allowedImages().contains("*")) {
+      LOG.warn("bridge.runner.allowed-images=* : task definitions may run any container image");
+    }
     LOG.infof(
-        "mode=%s restart-policy=%s namespaces=%s keptn-namespace=%s rules=%d",
+        "auth=%s mode=%s restart-policy=%s namespaces=%s keptn-namespace=%s rules=%d",
+        config.auth().mode(),
         config.runner().mode(),
         config.runner().restartPolicy(),
         config.namespaces(),

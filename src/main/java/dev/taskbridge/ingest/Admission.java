@@ -9,6 +9,12 @@ public sealed interface Admission {
   /** Its KeptnTasks exist (or it was seen before and they already did). */
   record Admitted(IngestService.Accepted accepted) implements Admission {}
 
+  /**
+   * The caller's scope does not cover the event (HTTP {@code 403}): nothing is created and nothing
+   * published.
+   */
+  record Forbidden(dev.taskbridge.security.Scope.Refusal refusal) implements Admission {}
+
   /** Refused for good: about the event, never about the world. */
   record Refused(Intake.Rejected rejection) implements Admission {}
 

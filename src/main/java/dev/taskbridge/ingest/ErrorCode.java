@@ -27,6 +27,9 @@ public final class ErrorCode {
   public static final String OUT_OF_RANGE = "OutOfRange";
   public static final String INVALID_DURATION = "InvalidDuration";
 
+  /** {@code secureParameters} while {@code bridge.tasks.allow-secure-parameters=false}. */
+  public static final String SECURE_PARAMETERS_NOT_ALLOWED = "SecureParametersNotAllowed";
+
   /**
    * The API server refused the KeptnTasks for a reason that retrying cannot fix (e.g. no
    * namespace).

@@ -149,7 +149,13 @@ public final class EventValidator {
     List<String> tasks = tasks(f, data, errors);
     Map<String, String> parameters = f.stringMap("parameters", config.limits().maxParameters());
     String secure = f.string("secureParameters", false, MAX_VALUE);
-    if (secure != null && !DNS_SUBDOMAIN.matcher(secure).matches()) {
+    if (secure != null && !config.tasks().allowSecureParameters()) {
+      errors.add(
+          new FieldError(
+              "data.secureParameters",
+              ErrorCode.SECURE_PARAMETERS_NOT_ALLOWED,
+              "events may not name a Secret here (bridge.tasks.allow-secure-parameters=false)"));
+    } else if (secure != null && !DNS_SUBDOMAIN.matcher(secure).matches()) {
       errors.add(
           new FieldError(
               "data.secureParameters",

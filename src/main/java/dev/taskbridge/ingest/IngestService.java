@@ -19,6 +19,7 @@ import dev.taskbridge.report.ResultPublisher;
 import dev.taskbridge.run.ApiErrors;
 import dev.taskbridge.run.Cluster;
 import dev.taskbridge.run.Watchers;
+import dev.taskbridge.security.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -134,8 +135,18 @@ public class IngestService {
    * wrong with the world (the API does not answer) is {@link Admission.Unavailable}.
    */
   public Admission admit(DeploymentEvent event) {
+    return admit(event, Scope.UNRESTRICTED);
+  }
+
+  /**
+   * {@link #admit(DeploymentEvent)} for a caller with a scope (HTTP): the event's namespace, source
+   * and every definition it names or resolves to must be in it, checked before anything is created.
+   */
+  public Admission admit(DeploymentEvent event, Scope scope) {
     try {
-      return new Admission.Admitted(accept(event));
+      return new Admission.Admitted(accept(event, scope));
+    } catch (Forbidden f) {
+      return new Admission.Forbidden(f.refusal);
     } catch (ApiErrors.Transient t) {
       return new Admission.Unavailable(t.getMessage(), Math.max(t.retryAfterSeconds(), 5));
     } catch (ApiErrors.Permanent p) {
@@ -173,8 +184,25 @@ public class IngestService {
     }
   }
 
-  Accepted accept(DeploymentEvent event) {
+  /** The caller's scope refused the event. */
+  static final class Forbidden extends RuntimeException {
+    private final transient Scope.Refusal refusal;
+
+    Forbidden(Scope.Refusal refusal) {
+      super(refusal.message(), null, false, false);
+      this.refusal = refusal;
+    }
+  }
+
+  Accepted accept(DeploymentEvent event, Scope scope) {
     Instant received = clock.instant();
+    // namespace and source are known before anything is read from the cluster
+    scope
+        .refusal(event.namespace(), List.of(), event.source())
+        .ifPresent(
+            r -> {
+              throw new Forbidden(r);
+            });
     Optional<KeptnAppContext> appContext =
         TaskSelection.needsAppContext(event) && EventValidator.isObjectName(event.appName())
             ? cluster.appContext(event.namespace(), event.appName())
@@ -204,6 +232,12 @@ public class IngestService {
                     + Safe.excerpt(names.get(i))));
       }
     }
+    scope
+        .refusal(event.namespace(), names, event.source())
+        .ifPresent(
+            r -> {
+              throw new Forbidden(r);
+            });
     Map<String, FoundDefinition> found = new HashMap<>();
     for (String name : names) {
       cluster

@@ -9,6 +9,10 @@ public final class Reasons {
   public static final String JOB_CREATE_FAILED = "JobCreateFailed";
   public static final String JOB_DELETED = "JobDeleted";
   public static final String CANCELLED = "Cancelled";
+
+  /** The task's container image is not in {@code bridge.runner.allowed-images}. */
+  public static final String IMAGE_NOT_ALLOWED = "ImageNotAllowed";
+
   public static final String NONE = "none";
 
   private Reasons() {}

@@ -12,6 +12,7 @@ import dev.taskbridge.plan.GoDuration;
 import dev.taskbridge.plan.Planner;
 import dev.taskbridge.report.Reporter;
 import dev.taskbridge.report.TaskFacts;
+import dev.taskbridge.security.Glob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class TaskReconciler {
   private final BridgeConfig config;
   private final Map<String, String> lastCreateError = new ConcurrentHashMap<>();
   private final Map<String, KeptnTask> fresh = new ConcurrentHashMap<>();
+  private final java.util.List<Glob> allowedImages;
 
   public TaskReconciler(
       Cluster cluster,
@@ -57,6 +59,7 @@ public final class TaskReconciler {
     this.queue = queue;
     this.clock = clock;
     this.config = config;
+    this.allowedImages = config.runner().allowedImages().stream().map(Glob::of).toList();
   }
 
   /** Drops what is kept about a task that is done and left the cache. */
@@ -180,6 +183,7 @@ public final class TaskReconciler {
                 + e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + e.getMessage()));
       }
+      imagesAllowed(defName, run);
       if (run.codeConfigMap() != null) {
         cluster.createConfigMap(run.codeConfigMap());
       }
@@ -207,6 +211,27 @@ public final class TaskReconciler {
     s.status = KeptnState.Progressing.name();
     s.startTime = s.startTime != null ? s.startTime : now();
     return written(task, cluster.writeStatus(task, s));
+  }
+
+  /** Every image of the Job must match {@code bridge.runner.allowed-images}. */
+  private void imagesAllowed(String definition, DesiredRun run) throws DefinitionProblem {
+    var pod = run.job().getSpec().getTemplate().getSpec();
+    java.util.List<io.fabric8.kubernetes.api.model.Container> all =
+        new java.util.ArrayList<>(pod.getContainers());
+    if (pod.getInitContainers() != null) {
+      all.addAll(pod.getInitContainers());
+    }
+    for (var c : all) {
+      if (!Glob.anyMatches(allowedImages, c.getImage())) {
+        throw new DefinitionProblem(
+            Reasons.IMAGE_NOT_ALLOWED,
+            "KeptnTaskDefinition "
+                + definition
+                + " runs image "
+                + c.getImage()
+                + ", which bridge.runner.allowed-images does not allow");
+      }
+    }
   }
 
   private KeptnTask observe(String key, KeptnTask task, Job job) {

@@ -68,6 +68,7 @@ public final class Samples {
     public List<String> namespaces = List.of("default", "team-a");
     public Optional<String> defaultNamespace = Optional.empty();
     public boolean allowExplicit = true;
+    public boolean allowSecureParameters = true;
     public int maxRetries = 20;
     public Duration maxTimeout = Duration.ofHours(1);
     public int maxTasks = 20;
@@ -120,6 +121,7 @@ public final class Samples {
                 case "mode" -> RunnerMode.standalone;
                 case "restartPolicy" -> RestartPolicy.Never;
                 case "denoImage" -> "ghcr.io/keptn/deno-runtime:v3.0.1";
+                case "allowedImages" -> List.of("*");
                 default -> "ghcr.io/keptn/python-runtime:v1.0.8";
               });
     }
@@ -131,6 +133,7 @@ public final class Samples {
               switch (n) {
                 case "allowExplicit" -> allowExplicit;
                 case "maxRetries" -> maxRetries;
+                case "allowSecureParameters" -> allowSecureParameters;
                 default -> maxTimeout;
               });
     }

@@ -1,0 +1,44 @@
+package dev.taskbridge.security;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.IdentityProvider;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.request.TokenAuthenticationRequest;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Turns a bearer token into the identity of its client, with its scope; or refuses it. */
+@ApplicationScoped
+public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
+  private final TokenStore tokens;
+
+  public TokenIdentityProvider(TokenStore tokens) {
+    this.tokens = tokens;
+  }
+
+  @Override
+  public Class<TokenAuthenticationRequest> getRequestType() {
+    return TokenAuthenticationRequest.class;
+  }
+
+  @Override
+  public Uni<SecurityIdentity> authenticate(
+      TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    return tokens
+        .find(request.getToken().getToken())
+        .<Uni<SecurityIdentity>>map(
+            scope ->
+                Uni.createFrom()
+                    .item(
+                        QuarkusSecurityIdentity.builder()
+                            .setPrincipal(new QuarkusPrincipal(scope.client()))
+                            .addRole(Access.DEPLOYER)
+                            .addAttribute(Access.SCOPE, scope)
+                            .build()))
+        .orElseGet(
+            () -> Uni.createFrom().failure(new AuthenticationFailedException("unknown token")));
+  }
+}
