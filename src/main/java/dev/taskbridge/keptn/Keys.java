@@ -51,6 +51,12 @@ public final class Keys {
   /** Number of attempts that ended (failed or succeeded), as last seen on the Job. */
   public static final String ATTEMPTS = P + "attempts";
 
+  /**
+   * The task's output: the JSON object its last attempt wrote to its termination message, recorded
+   * so that it survives restarts and TTL-deleted pods.
+   */
+  public static final String OUTPUT = P + "output";
+
   public static final String KEPTN_APP = "keptn.sh/app";
   public static final String KEPTN_WORKLOAD = "keptn.sh/workload";
   public static final String KEPTN_VERSION = "keptn.sh/version";

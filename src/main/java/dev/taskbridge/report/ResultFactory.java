@@ -70,7 +70,7 @@ public final class ResultFactory {
     };
   }
 
-  static int attempts(TaskFacts t) {
+  public static int attempts(TaskFacts t) {
     return t.failedAttempts() + (t.state() == KeptnState.Succeeded ? 1 : 0);
   }
 

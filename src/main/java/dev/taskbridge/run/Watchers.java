@@ -63,6 +63,8 @@ public class Watchers {
   private final Map<String, KeptnTask> deleted = new ConcurrentHashMap<>();
   private final java.util.Set<String> cancelCounted = ConcurrentHashMap.newKeySet();
   private final Map<String, KeptnTask> listed = new ConcurrentHashMap<>();
+  private final List<java.util.function.Consumer<String>> taskListeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
   private WorkQueue queue;
   private Reporter reporter;
   private TaskReconciler reconciler;
@@ -177,16 +179,19 @@ public class Watchers {
         new ResourceEventHandler<T>() {
           @Override
           public void onAdd(T obj) {
+            told(type, obj);
             changed(type, obj);
           }
 
           @Override
           public void onUpdate(T oldObj, T newObj) {
+            told(type, newObj);
             changed(type, newObj);
           }
 
           @Override
           public void onDelete(T obj, boolean finalStateUnknown) {
+            told(type, obj);
             if (type == KeptnTask.class) {
               // A task leaves the cache when it was deleted, when it got the done label (the
               // server sends DELETED with the object as it was before, without the label), or
@@ -201,6 +206,23 @@ public class Watchers {
     informer.start();
     informers.add(informer);
     return informer;
+  }
+
+  /**
+   * Those who want to know of every change of a KeptnTask on this replica, leader or not (the
+   * verdict's waiting requests): told the task's trigger hash.
+   */
+  public void onTaskChange(java.util.function.Consumer<String> listener) {
+    taskListeners.add(listener);
+  }
+
+  private void told(Class<?> type, HasMetadata obj) {
+    if (type == KeptnTask.class && !taskListeners.isEmpty()) {
+      String trigger = label(obj, Keys.TRIGGER);
+      if (trigger != null) {
+        taskListeners.forEach(l -> l.accept(trigger));
+      }
+    }
   }
 
   private void changed(Class<?> type, HasMetadata obj) {

@@ -115,6 +115,21 @@ class EventValidatorTest {
   }
 
   @Test
+  void secureParametersAreRefusedUnlessAllowed() {
+    config.allowSecureParameters = false; // the shipped default
+    Intake in =
+        read(
+            binary("x", "dev.taskbridge.deployment.pre"),
+            "{\"namespace\":\"team-a\",\"appName\":\"a\",\"appVersion\":\"1\","
+                + "\"secureParameters\":\"creds\"}");
+    assertThat(((Intake.Rejected) in).errors())
+        .extracting(FieldError::field, FieldError::code)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                "data.secureParameters", "SecureParametersNotAllowed"));
+  }
+
+  @Test
   void wildcardAllowsEveryNamespace() {
     config.namespaces = List.of("*");
     Intake in =

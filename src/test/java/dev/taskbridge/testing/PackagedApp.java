@@ -47,6 +47,7 @@ public final class PackagedApp implements AutoCloseable {
     p.put("bridge.leader-election.retry-period", "500ms");
     // HTTP authentication has its own tests (AuthIT, AuthTest); elsewhere nobody is asked
     p.put("bridge.auth.mode", "none");
+    p.put("bridge.tasks.allow-secure-parameters", "true");
     return p;
   }
 
