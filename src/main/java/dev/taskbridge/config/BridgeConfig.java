@@ -186,6 +186,12 @@ public interface BridgeConfig {
     /** CloudEvents content mode of results: {@code binary} (ce_ headers) or {@code structured}. */
     @WithDefault("binary")
     ContentMode contentMode();
+
+    /**
+     * A link to an attempt's log, with {@code {namespace}}, {@code {pod}}, {@code {job}}, {@code
+     * {task}}; when set, retrying, succeeded and failed results carry it as {@code logUrl}.
+     */
+    Optional<String> logUrl();
   }
 
   /** Input limits. */

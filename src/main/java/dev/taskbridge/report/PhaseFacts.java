@@ -23,7 +23,23 @@ public record PhaseFacts(
     String endTime) {
 
   /** One task's line in the phase result. */
-  public record TaskOutcome(String taskName, String taskDefinition, String status, String reason) {}
+  public record TaskOutcome(
+      String taskName,
+      String taskDefinition,
+      String status,
+      String reason,
+      com.fasterxml.jackson.databind.JsonNode output) {
+    public TaskOutcome(String taskName, String taskDefinition, String status, String reason) {
+      this(taskName, taskDefinition, status, reason, null);
+    }
+
+    /** A succeeded task whose output says {@code "result": "warning"}. */
+    public boolean warned() {
+      return "Succeeded".equals(status)
+          && output != null
+          && "warning".equals(output.path("result").asText());
+    }
+  }
 
   /**
    * The phase of a trigger if it is finished: every planned task exists, has ended and has had its
@@ -48,7 +64,8 @@ public record PhaseFacts(
     String end = null;
     for (TaskFacts t : sorted) {
       String reason = t.state() == KeptnState.Succeeded ? "" : nz(t.status().reason);
-      outcomes.add(new TaskOutcome(t.name(), t.definition(), t.state().name(), reason));
+      outcomes.add(
+          new TaskOutcome(t.name(), t.definition(), t.state().name(), reason, t.outputJson()));
       String s = t.status().startTime != null ? t.status().startTime : t.createdAt();
       start = min(start, s);
       end = max(end, t.status().endTime);

@@ -16,14 +16,53 @@ public final class ResultFactory {
   /** Retrieves the last lines of a failed attempt's log; empty when unavailable or turned off. */
   public interface LogTails {
     String tail(TaskFacts task, int attempt);
+
+    /** The pod that ran the attempt (1-based), when it is still known; else empty. */
+    default String pod(TaskFacts task, int attempt) {
+      return "";
+    }
   }
 
   private final String source;
   private final OnTaskFailure onTaskFailure;
+  private final java.util.Optional<String> logUrl;
 
   public ResultFactory(String source, OnTaskFailure onTaskFailure) {
+    this(source, onTaskFailure, java.util.Optional.empty());
+  }
+
+  /**
+   * {@code logUrl}: a template with {@code {namespace}}, {@code {pod}}, {@code {job}}, {@code
+   * {task}} (bridge.results.log-url) for the {@code logUrl} of retrying, succeeded and failed.
+   */
+  public ResultFactory(
+      String source, OnTaskFailure onTaskFailure, java.util.Optional<String> logUrl) {
     this.source = source;
     this.onTaskFailure = onTaskFailure;
+    this.logUrl = logUrl;
+  }
+
+  /** The log link of one attempt's pod; empty when no template is set or the pod is unknown. */
+  String logUrl(TaskFacts t, String pod) {
+    if (logUrl.isEmpty() || pod == null || pod.isEmpty()) {
+      return null;
+    }
+    return logUrl
+        .get()
+        .replace("{namespace}", enc(t.namespace()))
+        .replace("{pod}", enc(pod))
+        .replace("{job}", enc(t.status().jobName == null ? "" : t.status().jobName))
+        .replace("{task}", enc(t.name()));
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static void put(Map<String, Object> d, String key, Object value) {
+    if (value != null) {
+      d.put(key, value);
+    }
   }
 
   public String source() {
@@ -39,14 +78,20 @@ public final class ResultFactory {
     }
     for (int attempt = 1; attempt <= retriedAttempts(t); attempt++) {
       if (!t.published().contains("retrying." + attempt)) {
-        out.add(retrying(t, attempt, logs.tail(t, attempt), now));
+        Result r = retrying(t, attempt, logs.tail(t, attempt), now);
+        put(r.data(), "logUrl", logUrl(t, logs.pod(t, attempt)));
+        out.add(r);
       }
     }
     if (t.state() == KeptnState.Succeeded && !t.published().contains("succeeded")) {
-      out.add(succeeded(t, now));
+      Result r = succeeded(t, now);
+      put(r.data(), "logUrl", logUrl(t, logs.pod(t, attempts(t))));
+      out.add(r);
     } else if (t.state() == KeptnState.Failed && !t.published().contains("failed")) {
       int attempts = attempts(t);
-      out.add(failed(t, attempts == 0 ? "" : logs.tail(t, attempts), now));
+      Result r = failed(t, attempts == 0 ? "" : logs.tail(t, attempts), now);
+      put(r.data(), "logUrl", attempts == 0 ? null : logUrl(t, logs.pod(t, attempts)));
+      out.add(r);
     }
     return out;
   }
@@ -104,6 +149,7 @@ public final class ResultFactory {
     d.put("startTime", t.status().startTime);
     d.put("endTime", t.status().endTime);
     d.put("durationSeconds", durationSeconds(t.status().startTime, t.status().endTime));
+    put(d, "output", t.outputJson());
     return task(t, "succeeded", Result.SUCCEEDED, d, now);
   }
 
@@ -117,6 +163,7 @@ public final class ResultFactory {
     d.put("logTail", logTail);
     d.put("startTime", t.status().startTime);
     d.put("endTime", t.status().endTime);
+    put(d, "output", t.outputJson());
     return task(t, "failed", Result.FAILED, d, now);
   }
 
@@ -130,9 +177,12 @@ public final class ResultFactory {
     d.put("namespace", p.namespace());
     d.put("checkType", p.checkType());
     boolean anyFailed = p.tasks().stream().anyMatch(x -> !"Succeeded".equals(x.status()));
+    boolean warned = p.tasks().stream().anyMatch(PhaseFacts.TaskOutcome::warned);
     d.put(
         "result",
-        !anyFailed ? "pass" : onTaskFailure == OnTaskFailure.warning ? "warning" : "fail");
+        anyFailed
+            ? (onTaskFailure == OnTaskFailure.warning ? "warning" : "fail")
+            : warned ? "warning" : "pass");
     List<Map<String, Object>> tasks = new ArrayList<>();
     for (PhaseFacts.TaskOutcome o : p.tasks()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -140,6 +190,7 @@ public final class ResultFactory {
       m.put("taskDefinition", o.taskDefinition());
       m.put("status", o.status());
       m.put("reason", o.reason());
+      put(m, "output", o.output());
       tasks.add(m);
     }
     d.put("tasks", tasks);

@@ -28,7 +28,8 @@ public record TaskFacts(
     int failedAttempts,
     Set<String> published,
     boolean phasePublished,
-    String createdAt) {
+    String createdAt,
+    String output) {
 
   public static TaskFacts of(KeptnTask t) {
     Map<String, String> ann =
@@ -53,7 +54,8 @@ public record TaskFacts(
         parseInt(ann.get(Keys.ATTEMPTS), 0),
         parseSet(ann.get(Keys.PUBLISHED)),
         "true".equals(ann.get(Keys.PHASE_PUBLISHED)),
-        t.getMetadata().getCreationTimestamp());
+        t.getMetadata().getCreationTimestamp(),
+        ann.get(Keys.OUTPUT));
   }
 
   /** The same facts with {@code kinds} known to be acknowledged as well. */
@@ -76,7 +78,8 @@ public record TaskFacts(
         failedAttempts,
         all,
         phasePublished,
-        createdAt);
+        createdAt,
+        output);
   }
 
   /** The same facts as a task that ended with {@code status}. */
@@ -97,7 +100,21 @@ public record TaskFacts(
         failedAttempts,
         published,
         phasePublished,
-        createdAt);
+        createdAt,
+        output);
+  }
+
+  /** The task's output (a JSON object recorded from its termination message), or null. */
+  public com.fasterxml.jackson.databind.JsonNode outputJson() {
+    return Outputs.parse(output).orElse(null);
+  }
+
+  /** Whether the task succeeded and its output says {@code "result": "warning"}. */
+  public boolean warned() {
+    var o = outputJson();
+    return state == KeptnState.Succeeded
+        && o != null
+        && "warning".equals(o.path("result").asText());
   }
 
   public int maxAttempts() {

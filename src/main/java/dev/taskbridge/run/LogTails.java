@@ -36,20 +36,44 @@ final class LogTails implements ResultFactory.LogTails {
     }
   }
 
-  @Override
-  public String tail(TaskFacts task, int attempt) {
-    if (lines == 0 || task.status().jobName == null) {
-      return "";
+  /** The Job's pods in creation order (same-second timestamps: by name). */
+  private List<Pod> pods(TaskFacts task) {
+    if (task.status().jobName == null) {
+      return List.of();
     }
     var job = cache.job(task.namespace(), task.status().jobName);
     if (job == null) {
-      return "";
+      return List.of();
     }
     List<Pod> pods = new ArrayList<>(cache.podsOf(job));
-    // creation order; pods created in the same second (timestamps have second precision) by name
     pods.sort(
         Comparator.comparing((Pod p) -> instant(p.getMetadata().getCreationTimestamp()))
             .thenComparing(p -> p.getMetadata().getName()));
+    return pods;
+  }
+
+  /**
+   * The pod of attempt {@code attempt}: with {@code Never} the attempt-th pod (each attempt is a
+   * pod), with {@code OnFailure} the one pod that runs every attempt.
+   */
+  @Override
+  public String pod(TaskFacts task, int attempt) {
+    List<Pod> pods = pods(task);
+    if (pods.isEmpty() || attempt < 1) {
+      return "";
+    }
+    if (policy == RestartPolicy.OnFailure) {
+      return pods.get(pods.size() - 1).getMetadata().getName();
+    }
+    return attempt <= pods.size() ? pods.get(attempt - 1).getMetadata().getName() : "";
+  }
+
+  @Override
+  public String tail(TaskFacts task, int attempt) {
+    if (lines == 0) {
+      return "";
+    }
+    List<Pod> pods = pods(task);
     String log;
     if (policy == RestartPolicy.Never) {
       List<Pod> failed =
@@ -74,5 +98,32 @@ final class LogTails implements ResultFactory.LogTails {
       return "";
     }
     return log.length() > MAX_CHARS ? log.substring(log.length() - MAX_CHARS) : log;
+  }
+
+  /**
+   * The termination message of the task's last attempt: the newest pod's container that terminated
+   * (its current state, else its last one, as after an {@code OnFailure} restart).
+   */
+  static String terminationMessage(List<Pod> jobPods) {
+    List<Pod> pods = new ArrayList<>(jobPods);
+    pods.sort(
+        Comparator.comparing((Pod p) -> instant(p.getMetadata().getCreationTimestamp()))
+            .thenComparing(p -> p.getMetadata().getName()));
+    for (int i = pods.size() - 1; i >= 0; i--) {
+      var st = pods.get(i).getStatus();
+      if (st == null || st.getContainerStatuses() == null) {
+        continue;
+      }
+      for (var cs : st.getContainerStatuses()) {
+        var t = cs.getState() != null ? cs.getState().getTerminated() : null;
+        if (t == null && cs.getLastState() != null) {
+          t = cs.getLastState().getTerminated();
+        }
+        if (t != null) {
+          return t.getMessage();
+        }
+      }
+    }
+    return null;
   }
 }

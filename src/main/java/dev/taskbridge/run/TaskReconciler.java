@@ -296,6 +296,9 @@ public final class TaskReconciler {
 
   private KeptnTask finish(
       String key, KeptnTask task, String jobName, KeptnState state, String reason, String message) {
+    if (jobName != null) {
+      task = recordOutput(task, jobName);
+    }
     KeptnTaskStatus s = status(task);
     if (jobName != null) {
       s.jobName = jobName;
@@ -314,6 +317,29 @@ public final class TaskReconciler {
         reason,
         start == null ? null : Duration.between(start, clock.instant()));
     return updated;
+  }
+
+  /**
+   * Records the output of the task's last attempt (its termination message, when a JSON object) on
+   * the KeptnTask before the terminal status: it survives restarts and TTL-deleted pods.
+   */
+  private KeptnTask recordOutput(KeptnTask task, String jobName) {
+    Job job = cache.job(task.getMetadata().getNamespace(), jobName);
+    if (job == null) {
+      return task;
+    }
+    var output =
+        dev.taskbridge.report.Outputs.fromTerminationMessage(
+            LogTails.terminationMessage(cache.podsOf(job)));
+    if (output.isEmpty() || output.get().equals(annotation(task, Keys.OUTPUT))) {
+      return task;
+    }
+    return written(
+        task,
+        cluster.annotate(
+            task.getMetadata().getNamespace(),
+            task.getMetadata().getName(),
+            Map.of(Keys.OUTPUT, output.get())));
   }
 
   /**

@@ -92,7 +92,9 @@ public class Watchers {
   void onStart(@Observes @Priority(2000) StartupEvent ev) {
     queue = new WorkQueue("reconcile", 4, this::handle);
     boolean keptn = config.runner().mode() == RunnerMode.keptn;
-    ResultFactory factory = new ResultFactory(config.source(), config.results().onTaskFailure());
+    ResultFactory factory =
+        new ResultFactory(
+            config.source(), config.results().onTaskFailure(), config.results().logUrl());
     reporter =
         new Reporter(
             cluster,

@@ -200,6 +200,15 @@ public final class JobSimulator implements AutoCloseable {
         job.getSpec().getBackoffLimit() == null ? 6 : job.getSpec().getBackoffLimit();
     String ns = job.getMetadata().getNamespace();
     if (attempt > script.failures()) {
+      if (script.output() != null) {
+        String pod = podName(job, never ? attempt : 1);
+        api.podLog(ns, pod, "attempt " + attempt + "\n" + script.log());
+        if (never) {
+          createPod(job, pod, "Succeeded", 0, 0, script.output());
+        } else {
+          patchPod(job, pod, "Succeeded", attempt - 1, 0, script.output());
+        }
+      }
       if (done.add(key)) {
         Map<String, Object> s = new HashMap<>();
         s.put("startTime", start);
@@ -221,7 +230,7 @@ public final class JobSimulator implements AutoCloseable {
     String pod = podName(job, never ? attempt : 1);
     api.podLog(ns, pod, "attempt " + attempt + "\n" + script.log());
     if (never) {
-      createPod(job, pod, "Failed", 0);
+      createPod(job, pod, "Failed", 0, 1, script.output());
     } else if (attempt == 1) {
       createPod(job, pod, "Running", 1);
     } else {
@@ -340,6 +349,48 @@ public final class JobSimulator implements AutoCloseable {
   }
 
   private void createPod(Job job, String name, String phase, int restarts) {
+    createPod(job, name, phase, restarts, null, null);
+  }
+
+  /** The container's state: terminated with {@code exitCode} and message, when exitCode is set. */
+  private static io.fabric8.kubernetes.api.model.ContainerState terminated(
+      Integer exitCode, String message) {
+    if (exitCode == null) {
+      return null;
+    }
+    return new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+        .withNewTerminated()
+        .withExitCode(exitCode)
+        .withReason(exitCode == 0 ? "Completed" : "Error")
+        .withMessage(message)
+        .withFinishedAt(Instant.now().toString())
+        .endTerminated()
+        .build();
+  }
+
+  private void patchPod(
+      Job job, String name, String phase, int restarts, int exitCode, String message) {
+    Map<String, Object> cs = new HashMap<>();
+    cs.put("name", "keptn-function-runner");
+    cs.put("restartCount", restarts);
+    cs.put("state", terminated(exitCode, message));
+    String patch =
+        io.fabric8.kubernetes.client.utils.Serialization.asJson(
+            Map.of("status", Map.of("phase", phase, "containerStatuses", java.util.List.of(cs))));
+    try {
+      client
+          .pods()
+          .inNamespace(job.getMetadata().getNamespace())
+          .withName(name)
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    } catch (KubernetesClientException e) {
+      // the pod is gone with its Job
+    }
+  }
+
+  private void createPod(
+      Job job, String name, String phase, int restarts, Integer exitCode, String message) {
     Map<String, String> labels = new HashMap<>();
     if (job.getSpec().getTemplate().getMetadata() != null
         && job.getSpec().getTemplate().getMetadata().getLabels() != null) {
@@ -362,6 +413,7 @@ public final class JobSimulator implements AutoCloseable {
                 new ContainerStatusBuilder()
                     .withName("keptn-function-runner")
                     .withRestartCount(restarts)
+                    .withState(terminated(exitCode, message))
                     .build())
             .endStatus()
             .build();

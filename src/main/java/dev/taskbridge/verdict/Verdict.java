@@ -1,7 +1,6 @@
 package dev.taskbridge.verdict;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
@@ -33,7 +32,6 @@ public record Verdict(
     String endTime) {
 
   public static final String PENDING = "pending";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One task's line. */
   public record Task(
@@ -158,16 +156,7 @@ public record Verdict(
   /** The task's recorded output ({@code taskbridge.dev/output}), when it is a JSON object. */
   static JsonNode output(KeptnTask t) {
     Map<String, String> a = t.getMetadata().getAnnotations();
-    String raw = a == null ? null : a.get(Keys.OUTPUT);
-    if (raw == null) {
-      return null;
-    }
-    try {
-      JsonNode n = JSON.readTree(raw);
-      return n != null && n.isObject() ? n : null;
-    } catch (Exception e) {
-      return null;
-    }
+    return dev.taskbridge.report.Outputs.parse(a == null ? null : a.get(Keys.OUTPUT)).orElse(null);
   }
 
   private static String earliest(String a, String b) {

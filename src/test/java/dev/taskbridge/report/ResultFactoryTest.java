@@ -50,7 +50,8 @@ class ResultFactoryTest {
         failedAttempts,
         published,
         false,
-        "2026-11-24T09:59:59Z");
+        "2026-11-24T09:59:59Z",
+        null);
   }
 
   static List<String> ids(List<Result> results) {

@@ -96,6 +96,7 @@ public final class Samples {
                             switch (n) {
                               case "logTailLines" -> 20;
                               case "onTaskFailure" -> onTaskFailure;
+                              case "logUrl" -> Optional.empty();
                               default -> ContentMode.binary;
                             });
                 case "limits" ->
