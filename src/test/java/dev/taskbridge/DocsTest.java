@@ -30,7 +30,7 @@ class DocsTest {
     for (Method m : group.getDeclaredMethods()) {
       String key = prefix + m.getName().replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase();
       Class<?> type = m.getReturnType();
-      if (type.isInterface() && type.getEnclosingClass() == BridgeConfig.class) {
+      if (type.isInterface() && nested(type)) {
         keys.addAll(keys(type, key + "."));
       } else if (type == List.class
           && m.getGenericReturnType() instanceof ParameterizedType p
@@ -42,6 +42,16 @@ class DocsTest {
       }
     }
     return keys;
+  }
+
+  /** A group of the mapping: an interface declared (at any depth) inside BridgeConfig. */
+  static boolean nested(Class<?> type) {
+    for (Class<?> c = type.getEnclosingClass(); c != null; c = c.getEnclosingClass()) {
+      if (c == BridgeConfig.class) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test

@@ -19,6 +19,17 @@ public class StartupReport {
           "bridge.auth.mode=none : anybody who reaches POST /events can run tasks; use it on"
               + " closed networks only");
     }
+    if (config.auth().mode() == AuthMode.oidc
+        && !org.eclipse.microprofile.config.ConfigProvider.getConfig()
+            .getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class)
+            .orElse(false)) {
+      LOG.error(
+          "bridge.auth.mode=oidc but quarkus.oidc.tenant-enabled is not true: no token can be"
+              + " verified, every request is refused (see docs/security.md)");
+    }
+    if (config.auth().mode() == AuthMode.token) {
+      LOG.infof("bridge.auth.mode=token: clients from %s", config.auth().tokensFile());
+    }
     if (config.runner().allowedImages().contains("*")) {
       LOG.warn("bridge.runner.allowed-images=* : task definitions may run any container image");
     }
