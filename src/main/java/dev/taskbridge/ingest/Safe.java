@@ -5,10 +5,19 @@ public final class Safe {
   private Safe() {}
 
   public static String excerpt(String s) {
+    return s == null ? "null" : text(s, 64);
+  }
+
+  /**
+   * {@code s} cut to {@code max} characters, with every control character (C0, DEL, C1) and the
+   * Unicode line and paragraph separators written as a backslash, 'u' and four hex digits: no log
+   * line can be forged. Text already escaped stays as it is (a backslash is not a control
+   * character).
+   */
+  public static String text(String s, int max) {
     if (s == null) {
-      return "null";
+      return "";
     }
-    int max = 64;
     StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 8);
     for (int i = 0; i < s.length() && i < max; i++) {
       char c = s.charAt(i);

@@ -41,6 +41,7 @@ public final class TaskReconciler {
   private final Map<String, String> lastCreateError = new ConcurrentHashMap<>();
   private final Map<String, KeptnTask> fresh = new ConcurrentHashMap<>();
   private final java.util.List<Glob> allowedImages;
+  private final TaskEvents events;
 
   public TaskReconciler(
       Cluster cluster,
@@ -50,7 +51,9 @@ public final class TaskReconciler {
       BridgeMetrics metrics,
       WorkQueue queue,
       Clock clock,
-      BridgeConfig config) {
+      BridgeConfig config,
+      TaskEvents events) {
+    this.events = events;
     this.cluster = cluster;
     this.jobs = jobs;
     this.cache = cache;
@@ -191,6 +194,7 @@ public final class TaskReconciler {
       lastCreateError.remove(key);
       if (created) {
         metrics.taskStarted(task.getSpec().checkType);
+        events.started(task, run.job().getMetadata().getName());
         Instant received = instant(annotation(task, Keys.RECEIVED_AT));
         if (received != null) {
           metrics.eventToJob(Duration.between(received, clock.instant()));
@@ -283,6 +287,11 @@ public final class TaskReconciler {
     if (retried > 0) {
       metrics.taskRetried(facts.checkType(), retried);
     }
+    for (int a = facts.failedAttempts() + 1; a <= failed; a++) {
+      if (a <= facts.retries()) {
+        events.attemptFailed(task, a, facts.maxAttempts());
+      }
+    }
     return written(
         task,
         cluster.annotate(
@@ -309,6 +318,7 @@ public final class TaskReconciler {
     s.message = state == KeptnState.Succeeded ? null : message;
     s.endTime = now();
     KeptnTask updated = written(task, cluster.writeStatus(task, s));
+    events.finished(task, state == KeptnState.Succeeded, reason, message);
     reporter.terminalSeen(key);
     Instant start = instant(s.startTime);
     metrics.taskFinished(

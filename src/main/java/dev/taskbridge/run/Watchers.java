@@ -68,6 +68,7 @@ public class Watchers {
   private WorkQueue queue;
   private Reporter reporter;
   private TaskReconciler reconciler;
+  private TaskEvents taskEvents;
   private volatile boolean started;
 
   public Watchers(
@@ -115,7 +116,8 @@ public class Watchers {
             metrics,
             queue,
             clock,
-            config);
+            config,
+            taskEvents = new TaskEvents(client, clock));
     for (String ns : watchedNamespaces()) {
       tasks.put(ns, inform(client.resources(KeptnTask.class), ns, KeptnTask.class));
       jobs.put(ns, inform(client.batch().v1().jobs(), ns, Job.class));
@@ -482,6 +484,9 @@ public class Watchers {
     informers.forEach(SharedIndexInformer::stop);
     if (queue != null) {
       queue.close();
+    }
+    if (taskEvents != null) {
+      taskEvents.close();
     }
   }
 }

@@ -43,6 +43,24 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /** Formats storage and starts a broker; {@code port} 0 picks a free one. */
   public static EmbeddedKafka start(int port, int partitions) {
+    // The broker shares its JVM with the service or the tests: a broker that gives up must not
+    // take the whole JVM with it (Kafka calls System.exit/halt on fatal errors). Say so loudly.
+    org.apache.kafka.common.utils.Exit.setExitProcedure(
+        (code, message) ->
+            org.jboss.logging.Logger.getLogger(EmbeddedKafka.class)
+                .errorf(
+                    new IllegalStateException("exit(" + code + ")"),
+                    "the embedded Kafka broker asked the JVM to exit(%d): %s",
+                    code,
+                    message));
+    org.apache.kafka.common.utils.Exit.setHaltProcedure(
+        (code, message) ->
+            org.jboss.logging.Logger.getLogger(EmbeddedKafka.class)
+                .errorf(
+                    new IllegalStateException("halt(" + code + ")"),
+                    "the embedded Kafka broker asked the JVM to halt(%d): %s",
+                    code,
+                    message));
     try {
       EmbeddedKafka k = new EmbeddedKafka(port, partitions);
       new Formatter()

@@ -49,9 +49,16 @@ class AuthTest {
     }
   }
 
-  static Path tokensFile() {
+  /** One file for the JVM: the profile and the test may be loaded by different class loaders. */
+  static synchronized Path tokensFile() {
     try {
-      return Files.createTempDirectory("tokens-").resolve("tokens.yaml");
+      String known = System.getProperty("auth-test.tokens-file");
+      if (known != null) {
+        return Path.of(known);
+      }
+      Path p = Files.createTempDirectory("tokens-").resolve("tokens.yaml");
+      System.setProperty("auth-test.tokens-file", p.toString());
+      return p;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -34,8 +34,32 @@ import org.junit.jupiter.api.Test;
 class OidcTest {
   static final String NS = "team-a";
   static final String ISSUER = "https://ci.example";
-  static final KeyPair KEY = keyPair();
+  // the profile and the test may be loaded by different class loaders: one key for the JVM
+  static final KeyPair KEY = sharedKeyPair();
   static final KeyPair OTHER_KEY = keyPair();
+
+  static synchronized KeyPair sharedKeyPair() {
+    try {
+      var f = java.security.KeyFactory.getInstance("RSA");
+      String pub = System.getProperty("oidc-test.public");
+      if (pub == null) {
+        KeyPair k = keyPair();
+        System.setProperty(
+            "oidc-test.public", Base64.getEncoder().encodeToString(k.getPublic().getEncoded()));
+        System.setProperty(
+            "oidc-test.private", Base64.getEncoder().encodeToString(k.getPrivate().getEncoded()));
+        return k;
+      }
+      return new KeyPair(
+          f.generatePublic(
+              new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(pub))),
+          f.generatePrivate(
+              new java.security.spec.PKCS8EncodedKeySpec(
+                  Base64.getDecoder().decode(System.getProperty("oidc-test.private")))));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   public static class OidcMode implements QuarkusTestProfile {
     @Override

@@ -169,5 +169,39 @@ class RbacIT {
             "get lifecycle.keptn.sh/keptntaskdefinitions",
             "get lifecycle.keptn.sh/keptnappcontexts");
     assertThat(denied).as("calls the generated RBAC does not allow").isEmpty();
+
+    // Namespace scope: with bridge.namespaces a list, every call names a namespace, and that
+    // namespace is bound by the namespaced overlay (or is the Lease's): nothing needs cluster
+    // scope.
+    Set<String> bound = new TreeSet<>();
+    try (var parser =
+        yaml.getFactory()
+            .createParser(new File("src/main/kubernetes/optional/namespaced-rbac.yml"))) {
+      for (JsonNode doc : yaml.readValues(parser, JsonNode.class).readAll()) {
+        if (doc != null && doc.path("kind").asText().equals("RoleBinding")) {
+          bound.add(doc.path("metadata").path("namespace").asText());
+        }
+      }
+    }
+    Set<String> served = new TreeSet<>(List.of(props.get("bridge.namespaces").split(",")));
+    assertThat(bound)
+        .as("the overlay's example binds default and keptn-system")
+        .contains("default", "keptn-system");
+    Set<String> outside = new TreeSet<>();
+    Pattern ns = Pattern.compile("/namespaces/([^/?]+)/");
+    for (ApiServer.Request r : TestInfra.api().recorded()) {
+      if (r.authorization() == null || call(r) == null) {
+        continue;
+      }
+      Matcher m = ns.matcher(r.path());
+      if (!m.find()) {
+        outside.add("cluster-wide: " + r.method() + " " + r.path());
+      } else if (!served.contains(m.group(1)) && !m.group(1).equals("default")) {
+        outside.add("namespace " + m.group(1) + ": " + r.method() + " " + r.path());
+      }
+    }
+    assertThat(outside)
+        .as("calls outside bridge.namespaces (%s) and the Lease's namespace", served)
+        .isEmpty();
   }
 }

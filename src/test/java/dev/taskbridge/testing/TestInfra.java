@@ -40,6 +40,22 @@ public final class TestInfra {
         .addShutdownHook(
             new Thread(
                 () -> {
+                  // who ended the JVM? (a System.exit from a library shows here, with its stack)
+                  Thread.getAllStackTraces()
+                      .forEach(
+                          (t, stack) -> {
+                            for (StackTraceElement f : stack) {
+                              if (f.getClassName().equals("java.lang.Shutdown")
+                                  || f.getClassName().equals("java.lang.Runtime")
+                                      && f.getMethodName().equals("exit")) {
+                                System.err.println("JVM exit called from thread " + t.getName());
+                                for (StackTraceElement e : stack) {
+                                  System.err.println("    at " + e);
+                                }
+                                break;
+                              }
+                            }
+                          });
                   simulator.close();
                   client.close();
                   api.close();
