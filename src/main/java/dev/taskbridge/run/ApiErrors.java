@@ -31,6 +31,16 @@ public final class ApiErrors {
     }
   }
 
+  /**
+   * A write whose {@code resourceVersion} precondition failed: somebody wrote the object since it
+   * was read. Not worth retrying as it was: read again and decide again.
+   */
+  public static class Conflict extends Transient {
+    public Conflict(String message, Throwable cause) {
+      super(message, cause, 0);
+    }
+  }
+
   /** An API call the server refused for good (4xx other than 408/409/429). */
   public static class Permanent extends RuntimeException {
     private final int code;

@@ -164,20 +164,42 @@ public class Cluster {
   }
 
   /**
-   * Writes the status through the status subresource (a merge patch: no lost-update on metadata).
+   * Writes the status through the status subresource: a merge patch carrying the {@code
+   * resourceVersion} the decision was made on, so that a write based on a stale copy (an old
+   * leader, a lagging cache) is refused ({@link ApiErrors.Conflict}) instead of moving the task
+   * backwards.
    */
-  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 6, delay = 100, jitter = 50)
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Conflict.class,
+      maxRetries = 6,
+      delay = 100,
+      jitter = 50)
   @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
   public KeptnTask writeStatus(KeptnTask task, KeptnTaskStatus status) {
-    String patch = Serialization.asJson(Map.of("status", status));
-    return call(
-        "write status of KeptnTask " + task.getMetadata().getName(),
-        () ->
-            client
-                .resources(KeptnTask.class)
-                .resource(ref(task.getMetadata().getNamespace(), task.getMetadata().getName()))
-                .subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), patch));
+    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    String rv = task.getMetadata().getResourceVersion();
+    if (rv != null && !rv.isEmpty()) {
+      body.put("metadata", Map.of("resourceVersion", rv));
+    }
+    body.put("status", status);
+    String patch = Serialization.asJson(body);
+    String what = "write status of KeptnTask " + task.getMetadata().getName();
+    try {
+      return client
+          .resources(KeptnTask.class)
+          .resource(ref(task.getMetadata().getNamespace(), task.getMetadata().getName()))
+          .subresource("status")
+          .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    } catch (KubernetesClientException e) {
+      if (ApiErrors.isNotFound(e)) {
+        return null;
+      }
+      if (ApiErrors.isConflict(e)) {
+        throw new ApiErrors.Conflict(what + ": changed since it was read", e);
+      }
+      throw ApiErrors.classify(what, e);
+    }
   }
 
   /** Merges annotations into a KeptnTask (the bridge's bookkeeping). */

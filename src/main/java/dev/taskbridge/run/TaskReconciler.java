@@ -81,6 +81,17 @@ public final class TaskReconciler {
     if (task.getMetadata().getDeletionTimestamp() != null) {
       return;
     }
+    try {
+      step(key, task);
+    } catch (ApiErrors.Conflict c) {
+      // somebody wrote the task since this copy was read: read again, decide again
+      fresh.remove(key);
+      LOG.debugf("%s changed under a decision (%s); deciding again", key, c.getMessage());
+      queue.enqueueAfter(key, Duration.ofMillis(200));
+    }
+  }
+
+  private void step(String key, KeptnTask task) {
     if (!KeptnState.of(status(task).status).isTerminal()) {
       task =
           config.runner().mode() == RunnerMode.standalone ? advance(key, task) : follow(key, task);

@@ -49,19 +49,9 @@ class AuthTest {
     }
   }
 
-  /** One file for the JVM: the profile and the test may be loaded by different class loaders. */
-  static synchronized Path tokensFile() {
-    try {
-      String known = System.getProperty("auth-test.tokens-file");
-      if (known != null) {
-        return Path.of(known);
-      }
-      Path p = Files.createTempDirectory("tokens-").resolve("tokens.yaml");
-      System.setProperty("auth-test.tokens-file", p.toString());
-      return p;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  /** A fixed path: the profile and the test may be loaded by different class loaders. */
+  static Path tokensFile() {
+    return Path.of("target", "auth-test", "tokens.yaml").toAbsolutePath();
   }
 
   static String sha(String token) {

@@ -11,7 +11,6 @@ import dev.taskbridge.testing.InfraResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
@@ -38,41 +37,31 @@ class OidcTest {
   static final KeyPair KEY = sharedKeyPair();
   static final KeyPair OTHER_KEY = keyPair();
 
+  /**
+   * The profile and the test may be loaded by different class loaders, and Quarkus restores system
+   * properties around a start: the key pair lives in a file, so both sides read the same one.
+   */
   static synchronized KeyPair sharedKeyPair() {
     try {
+      java.nio.file.Path file = java.nio.file.Path.of("target", "oidc-test-key.txt");
       var f = java.security.KeyFactory.getInstance("RSA");
-      String pub = System.getProperty("oidc-test.public");
-      if (pub == null) {
+      if (!java.nio.file.Files.exists(file)) {
         KeyPair k = keyPair();
-        System.setProperty(
-            "oidc-test.public", Base64.getEncoder().encodeToString(k.getPublic().getEncoded()));
-        System.setProperty(
-            "oidc-test.private", Base64.getEncoder().encodeToString(k.getPrivate().getEncoded()));
-        return k;
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(
+            file,
+            Base64.getEncoder().encodeToString(k.getPublic().getEncoded())
+                + "\n"
+                + Base64.getEncoder().encodeToString(k.getPrivate().getEncoded()));
       }
+      String[] lines = java.nio.file.Files.readString(file).split("\n");
       return new KeyPair(
           f.generatePublic(
-              new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(pub))),
+              new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(lines[0]))),
           f.generatePrivate(
-              new java.security.spec.PKCS8EncodedKeySpec(
-                  Base64.getDecoder().decode(System.getProperty("oidc-test.private")))));
+              new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines[1]))));
     } catch (Exception e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  public static class OidcMode implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of(
-          "bridge.auth.mode", "oidc",
-          "quarkus.oidc.tenant-enabled", "true",
-          "quarkus.oidc.application-type", "service",
-          "quarkus.oidc.public-key",
-              Base64.getEncoder().encodeToString(KEY.getPublic().getEncoded()),
-          "quarkus.oidc.token.issuer", ISSUER,
-          "quarkus.oidc.token.audience", "keptn-task-bridge",
-          "bridge.leader-election.lease-name", "oidc-test");
     }
   }
 

@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
@@ -255,6 +256,80 @@ class FaultsIT {
             .until(() -> a.metric("taskbridge_leader") + b2.metric("taskbridge_leader") == 1);
         assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
         assertThat(a.alive() && b2.alive()).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void twoLeadersAtOnceNeverMoveATaskBackwardsNorPublishOneIdWithTwoContents() throws Exception {
+    String flaky = definition(Script.failTimesThenSucceed(1));
+    String quick = definition(Script.succeed());
+    // the worst case of a Lease that cannot fence: both replicas believe they lead
+    Map<String, String> props = props(TestInfra.api().url(), "faults-two-leaders");
+    props.put("bridge.leader-election.enabled", "false");
+    Map<String, List<String>> transitions = new java.util.concurrent.ConcurrentHashMap<>();
+    try (var watch =
+            TestInfra.client()
+                .resources(dev.taskbridge.keptn.KeptnTask.class)
+                .inNamespace(NS)
+                .watch(
+                    new io.fabric8.kubernetes.client.Watcher<>() {
+                      @Override
+                      public void eventReceived(Action action, dev.taskbridge.keptn.KeptnTask t) {
+                        String st = t.getStatus() == null ? null : t.getStatus().status;
+                        List<String> seen =
+                            transitions.computeIfAbsent(
+                                t.getMetadata().getName(),
+                                k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+                        if (st != null
+                            && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(st))) {
+                          seen.add(st);
+                        }
+                      }
+
+                      @Override
+                      public void onClose(io.fabric8.kubernetes.client.WatcherException e) {}
+                    });
+        PackagedApp a = PackagedApp.start(props);
+        PackagedApp b = PackagedApp.start(props)) {
+      await().atMost(Duration.ofSeconds(60)).until(() -> a.ready() && b.ready());
+      List<Events> events = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        Events e = Events.pre(NS, "shop", "two-" + i).tasks(i % 2 == 0 ? flaky : quick).retries(2);
+        events.add(e);
+        // over both replicas' HTTP endpoints and Kafka
+        if (i % 3 == 0) {
+          Bus.send(e.binary(Bus.EVENTS));
+        } else {
+          assertThat((i % 3 == 1 ? a : b).post("/events", e, Duration.ofSeconds(30)).statusCode())
+              .isEqualTo(202);
+        }
+      }
+      for (Events e : events) {
+        Bus.awaitPhase(e.trigger(), Duration.ofSeconds(90));
+        assertThat(Cluster.jobsOf(NS, e.trigger())).as(e.id()).hasSize(1);
+      }
+      for (Events e : events) {
+        String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+        List<String> seen = transitions.getOrDefault(task, List.of());
+        int terminalAt = -1;
+        for (int i = 0; i < seen.size(); i++) {
+          if (seen.get(i).equals("Succeeded") || seen.get(i).equals("Failed")) {
+            terminalAt = i;
+            break;
+          }
+        }
+        assertThat(terminalAt).as(task + " " + seen).isNotNegative();
+        assertThat(seen.subList(terminalAt, seen.size()))
+            .as("after its end, %s never changes again: %s", task, seen)
+            .containsOnly(seen.get(terminalAt));
+        // one content per result id, however often it was published
+        Map<String, Set<String>> contents = new java.util.HashMap<>();
+        for (Ce c : Bus.results().forTrigger(e.trigger())) {
+          contents.computeIfAbsent(c.id(), k -> new java.util.HashSet<>()).add(c.data().toString());
+        }
+        contents.forEach((id, data) -> assertThat(data).as(id).hasSize(1));
+        assertThat(contents).containsKey(e.trigger() + ".finished");
       }
     }
   }
