@@ -11,6 +11,7 @@ import dev.taskbridge.testing.InfraResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,21 @@ class OidcTest {
               new java.security.spec.PKCS8EncodedKeySpec(Base64.getDecoder().decode(lines[1]))));
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  public static class OidcMode implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(
+          "bridge.auth.mode", "oidc",
+          "quarkus.oidc.tenant-enabled", "true",
+          "quarkus.oidc.application-type", "service",
+          "quarkus.oidc.public-key",
+              Base64.getEncoder().encodeToString(KEY.getPublic().getEncoded()),
+          "quarkus.oidc.token.issuer", ISSUER,
+          "quarkus.oidc.token.audience", "keptn-task-bridge",
+          "bridge.leader-election.lease-name", "oidc-test");
     }
   }
 
