@@ -129,6 +129,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("share.coordinator.state.topic.replication.factor", "1");
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("group.initial.rebalance.delay.ms", "0");
+    // a small dedupe buffer: the default (128 MB of heap per broker, allocated at start) ran a test
+    // JVM out of memory once a test profile's class loader started a broker of its own
+    p.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
+    p.put("log.cleaner.threads", "1");
     KafkaRaftServer s = new KafkaRaftServer(new KafkaConfig(p, false), Time.SYSTEM);
     s.startup();
     server = s;

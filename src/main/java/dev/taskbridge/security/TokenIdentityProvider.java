@@ -14,9 +14,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
   private final TokenStore tokens;
+  private final boolean active;
 
-  public TokenIdentityProvider(TokenStore tokens) {
+  public TokenIdentityProvider(TokenStore tokens, dev.taskbridge.config.BridgeConfig config) {
     this.tokens = tokens;
+    this.active = config.auth().mode() == dev.taskbridge.config.AuthMode.token;
+  }
+
+  /** First in token mode; in the other modes it never answers (OIDC's provider does). */
+  @Override
+  public int priority() {
+    return SYSTEM_FIRST;
   }
 
   @Override
@@ -27,6 +35,9 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
   @Override
   public Uni<SecurityIdentity> authenticate(
       TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+    if (!active) {
+      return Uni.createFrom().nullItem(); // not ours: another provider (OIDC) decides
+    }
     return tokens
         .find(request.getToken().getToken())
         .<Uni<SecurityIdentity>>map(

@@ -105,6 +105,11 @@ class RejectionTest {
                           && r.data().get("offset").asLong() == s.offset())
               .toList();
       assertThat(mine).as(m.name()).hasSize(1);
+      for (String ns : dev.taskbridge.testing.TestInfra.NAMESPACES) {
+        assertThat(dev.taskbridge.testing.Cluster.tasksOf(ns, mine.get(0).subject()))
+            .as(m.name() + " in " + ns)
+            .isEmpty();
+      }
       assertThat(codes(mine.get(0).data().get("errors")))
           .as(m.name())
           .containsExactlyElementsOf(m.codes());
@@ -148,6 +153,12 @@ class RejectionTest {
       if (identified) {
         assertThat(subject)
             .isEqualTo(Names.triggerHash(m.attributes().get("source"), m.attributes().get("id")));
+        for (String ns : dev.taskbridge.testing.TestInfra.NAMESPACES) {
+          // e.g. "namespace": null must not land in the bridge's own namespace
+          assertThat(dev.taskbridge.testing.Cluster.tasksOf(ns, subject))
+              .as(m.name() + " in " + ns)
+              .isEmpty();
+        }
       } else if (!subject.startsWith("http-")) {
         assertThat(subject).hasSize(16);
       } else {

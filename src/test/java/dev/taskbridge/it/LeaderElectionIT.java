@@ -78,6 +78,11 @@ class LeaderElectionIT {
       assertFinished(first);
       assertThat(taskResults(leader)).isEqualTo(10);
       assertThat(taskResults(follower)).isZero();
+      // the verdict is read from the cluster: the follower answers it as well as the leader
+      for (Events e : first) {
+        String verdict = follower.body("/triggers/" + e.trigger());
+        assertThat(verdict.replaceAll("\\s", "")).as(e.id()).contains("\"result\":\"pass\"");
+      }
 
       List<Events> slow = send(1, "le-slow");
       await()
