@@ -42,25 +42,23 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   /** Formats storage and starts a broker; {@code port} 0 picks a free one. */
+  private static void refuse(String what, int code, String message) {
+    org.jboss.logging.Logger.getLogger(EmbeddedKafka.class)
+        .errorf(
+            new IllegalStateException(what + "(" + code + ")"),
+            "the embedded Kafka broker asked the JVM to %s(%d): %s",
+            what,
+            code,
+            message);
+  }
+
   public static EmbeddedKafka start(int port, int partitions) {
     // The broker shares its JVM with the service or the tests: a broker that gives up must not
     // take the whole JVM with it (Kafka calls System.exit/halt on fatal errors). Say so loudly.
     org.apache.kafka.common.utils.Exit.setExitProcedure(
-        (code, message) ->
-            org.jboss.logging.Logger.getLogger(EmbeddedKafka.class)
-                .errorf(
-                    new IllegalStateException("exit(" + code + ")"),
-                    "the embedded Kafka broker asked the JVM to exit(%d): %s",
-                    code,
-                    message));
+        (code, message) -> refuse("exit", code, message));
     org.apache.kafka.common.utils.Exit.setHaltProcedure(
-        (code, message) ->
-            org.jboss.logging.Logger.getLogger(EmbeddedKafka.class)
-                .errorf(
-                    new IllegalStateException("halt(" + code + ")"),
-                    "the embedded Kafka broker asked the JVM to halt(%d): %s",
-                    code,
-                    message));
+        (code, message) -> refuse("halt", code, message));
     try {
       EmbeddedKafka k = new EmbeddedKafka(port, partitions);
       new Formatter()

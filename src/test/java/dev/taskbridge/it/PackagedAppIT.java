@@ -29,6 +29,18 @@ class PackagedAppIT {
   }
 
   @Test
+  void theMainManifestNeedsNoPrometheusOperator() throws Exception {
+    String manifest =
+        java.nio.file.Files.readString(java.nio.file.Path.of("target/kubernetes/kubernetes.yml"));
+    assertThat(manifest)
+        .contains("kind: Deployment")
+        .doesNotContain("kind: ServiceMonitor")
+        .doesNotContain("kind: PrometheusRule")
+        .doesNotContain("monitoring.coreos.com");
+    assertThat(java.nio.file.Path.of("src/main/kubernetes/optional/servicemonitor.yml")).exists();
+  }
+
+  @Test
   void runsAgainstAnExternalBrokerAndApiServerWithNoSandbox() throws Exception {
     Defs.apply(Defs.container("team-a", "packaged-check"));
     try (PackagedApp app = PackagedApp.start(external())) {
