@@ -32,6 +32,17 @@ public final class ApiErrors {
   }
 
   /**
+   * The server asked to be left alone for {@link #retryAfterSeconds()} (a 429 of API Priority and
+   * Fairness, with {@code Retry-After}). Never retried on the spot: the caller comes back when it
+   * was told to, so a storm of 429s ties up no thread.
+   */
+  public static class Throttled extends Transient {
+    public Throttled(String message, Throwable cause, int retryAfterSeconds) {
+      super(message, cause, retryAfterSeconds);
+    }
+  }
+
+  /**
    * A write whose {@code resourceVersion} precondition failed: somebody wrote the object since it
    * was read. Not worth retrying as it was: read again and decide again.
    */
@@ -91,8 +102,12 @@ public final class ApiErrors {
             + (e.getStatus() != null && e.getStatus().getMessage() != null
                 ? e.getStatus().getMessage()
                 : String.valueOf(e.getMessage()));
+    int retryAfter = retryAfter(e);
+    if ((code == 429 || code >= 500) && retryAfter > 0) {
+      return new Throttled(message, e, retryAfter);
+    }
     if (noAnswer(e) || code == 429 || code >= 500 || code == 409 || code == 408) {
-      return new Transient(message, e, retryAfter(e));
+      return new Transient(message, e, retryAfter);
     }
     return new Permanent(code, message, e);
   }

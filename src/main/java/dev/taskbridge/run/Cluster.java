@@ -30,6 +30,7 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 public class Cluster {
   private final KubernetesClient client;
   private final DefinitionCache definitions;
+  private final Throttle throttle = new Throttle(java.time.Clock.systemUTC());
 
   public Cluster(KubernetesClient client, DefinitionCache definitions) {
     this.client = client;
@@ -45,6 +46,7 @@ public class Cluster {
   /** Creates a KeptnTask; false when it already existed (the event was seen before). */
   @Retry(
       retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
       maxRetries = 6,
       delay = 100,
       maxDuration = 6,
@@ -57,7 +59,12 @@ public class Cluster {
         () -> client.resources(KeptnTask.class).resource(task).create());
   }
 
-  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
+      maxRetries = 4,
+      delay = 100,
+      jitter = 50)
   @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
   public boolean createJob(Job job) {
     return create(
@@ -65,7 +72,12 @@ public class Cluster {
         () -> client.batch().v1().jobs().resource(job).create());
   }
 
-  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
+      maxRetries = 4,
+      delay = 100,
+      jitter = 50)
   @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
   public boolean createConfigMap(ConfigMap cm) {
     return create(
@@ -75,6 +87,7 @@ public class Cluster {
 
   @Retry(
       retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
       maxRetries = 6,
       delay = 100,
       maxDuration = 6,
@@ -94,6 +107,7 @@ public class Cluster {
    */
   @Retry(
       retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
       maxRetries = 6,
       delay = 100,
       maxDuration = 6,
@@ -125,6 +139,7 @@ public class Cluster {
   /** The KeptnTasks the cluster already has for one deployment event (its trigger label). */
   @Retry(
       retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
       maxRetries = 6,
       delay = 100,
       maxDuration = 6,
@@ -147,7 +162,12 @@ public class Cluster {
   }
 
   /** A KeptnTask as the API server has it now (not the informer's copy). */
-  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
+      maxRetries = 4,
+      delay = 100,
+      jitter = 50)
   @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
   public Optional<KeptnTask> task(String namespace, String name) {
     return get(
@@ -155,7 +175,12 @@ public class Cluster {
         () -> client.resources(KeptnTask.class).inNamespace(namespace).withName(name).get());
   }
 
-  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
+      maxRetries = 4,
+      delay = 100,
+      jitter = 50)
   @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
   public Optional<Job> job(String namespace, String name) {
     return get(
@@ -171,7 +196,7 @@ public class Cluster {
    */
   @Retry(
       retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Conflict.class,
+      abortOn = {ApiErrors.Throttled.class, ApiErrors.Conflict.class},
       maxRetries = 6,
       delay = 100,
       jitter = 50)
@@ -185,6 +210,7 @@ public class Cluster {
     body.put("status", status);
     String patch = Serialization.asJson(body);
     String what = "write status of KeptnTask " + task.getMetadata().getName();
+    throttle.check(what);
     try {
       return client
           .resources(KeptnTask.class)
@@ -198,12 +224,17 @@ public class Cluster {
       if (ApiErrors.isConflict(e)) {
         throw new ApiErrors.Conflict(what + ": changed since it was read", e);
       }
-      throw ApiErrors.classify(what, e);
+      throw throttle.seen(ApiErrors.classify(what, e));
     }
   }
 
   /** Merges annotations into a KeptnTask (the bridge's bookkeeping). */
-  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 6, delay = 100, jitter = 50)
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
+      maxRetries = 6,
+      delay = 100,
+      jitter = 50)
   @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
   public KeptnTask annotate(String namespace, String name, Map<String, String> annotations) {
     return patchMetadata(namespace, name, Map.of("annotations", annotations));
@@ -213,7 +244,12 @@ public class Cluster {
    * Merges annotations into a KeptnTask and labels it {@link Keys#DONE} in the same write: it owes
    * nothing any more, leaves the informer's cache and the sweep's selection.
    */
-  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 6, delay = 100, jitter = 50)
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
+      maxRetries = 6,
+      delay = 100,
+      jitter = 50)
   @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
   public KeptnTask markDone(String namespace, String name, Map<String, String> annotations) {
     return patchMetadata(
@@ -246,7 +282,12 @@ public class Cluster {
   }
 
   /** Stops a cancelled task's Job (and its pods) and removes its code ConfigMap. */
-  @Retry(retryOn = ApiErrors.Transient.class, maxRetries = 4, delay = 100, jitter = 50)
+  @Retry(
+      retryOn = ApiErrors.Transient.class,
+      abortOn = ApiErrors.Throttled.class,
+      maxRetries = 4,
+      delay = 100,
+      jitter = 50)
   public void deleteRun(String namespace, String name) {
     call(
         "delete Job " + name,
@@ -276,6 +317,7 @@ public class Cluster {
   }
 
   private boolean create(String what, Runnable create) {
+    throttle.check(what);
     try {
       create.run();
       return true;
@@ -283,29 +325,31 @@ public class Cluster {
       if (ApiErrors.isConflict(e)) {
         return false;
       }
-      throw ApiErrors.classify(what, e);
+      throw throttle.seen(ApiErrors.classify(what, e));
     }
   }
 
   private <T> Optional<T> get(String what, java.util.function.Supplier<T> get) {
+    throttle.check(what);
     try {
       return Optional.ofNullable(get.get());
     } catch (KubernetesClientException e) {
       if (ApiErrors.isNotFound(e)) {
         return Optional.empty();
       }
-      throw ApiErrors.classify(what, e);
+      throw throttle.seen(ApiErrors.classify(what, e));
     }
   }
 
   private <T> T call(String what, java.util.function.Supplier<T> call) {
+    throttle.check(what);
     try {
       return call.get();
     } catch (KubernetesClientException e) {
       if (ApiErrors.isNotFound(e)) {
         return null;
       }
-      throw ApiErrors.classify(what, e);
+      throw throttle.seen(ApiErrors.classify(what, e));
     }
   }
 }

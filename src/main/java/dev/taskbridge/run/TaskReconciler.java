@@ -217,8 +217,14 @@ public final class TaskReconciler {
       return finish(key, task, KeptnState.Failed, Reasons.JOB_CREATE_FAILED, e.getMessage());
     } catch (ApiErrors.Transient e) {
       lastCreateError.put(key, e.getMessage());
-      LOG.warnf("Job for %s not created yet: %s", key, e.getMessage());
-      queue.enqueueAfter(key, Duration.ofSeconds(5));
+      if (e instanceof ApiErrors.Throttled) {
+        LOG.debugf("Job for %s not created yet: %s", key, e.getMessage());
+      } else {
+        LOG.warnf("Job for %s not created yet: %s", key, e.getMessage());
+      }
+      // when the server said when to come back (429 Retry-After), then; else in 5 s
+      queue.enqueueAfter(
+          key, Duration.ofSeconds(e.retryAfterSeconds() > 0 ? e.retryAfterSeconds() : 5));
       return task;
     }
     KeptnTaskStatus s = status(task);

@@ -81,6 +81,11 @@ public final class WorkQueue implements AutoCloseable {
     }
     try {
       handler.accept(key);
+    } catch (ApiErrors.Throttled e) {
+      // the API server said when to come back: not before
+      LOG.debugf(
+          "handling %s throttled; again in %ds: %s", key, e.retryAfterSeconds(), e.getMessage());
+      enqueueAfter(key, Duration.ofSeconds(e.retryAfterSeconds()));
     } catch (RuntimeException e) {
       LOG.warnf(e, "handling %s failed; retrying in 2s", key);
       enqueueAfter(key, Duration.ofSeconds(2));

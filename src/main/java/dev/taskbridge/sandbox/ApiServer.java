@@ -44,10 +44,22 @@ public final class ApiServer implements AutoCloseable {
       int code,
       double probability,
       int[] remaining,
-      boolean onlyAuthenticated) {}
+      boolean onlyAuthenticated,
+      int retryAfterSeconds) {
+    Fault(
+        BiPredicate<String, String> matches,
+        int code,
+        double probability,
+        int[] remaining,
+        boolean onlyAuthenticated) {
+      // a real API server's 429 (API Priority and Fairness) always says when to come back
+      this(matches, code, probability, remaining, onlyAuthenticated, code == 429 ? 1 : 0);
+    }
+  }
 
   /** One request as the server saw it. */
-  public record Request(String method, String path, String authorization) {}
+  public record Request(
+      String method, String path, String authorization, java.time.Instant at, int answered) {}
 
   private final KubernetesMockServer server;
   private final Map<String, String> logs = new ConcurrentHashMap<>();
@@ -157,6 +169,23 @@ public final class ApiServer implements AutoCloseable {
     losing.add(new Fault(matches, 504, 1.0, new int[] {times}, false));
   }
 
+  /**
+   * Answers requests matching {@code matches} with a 429 that asks the client to come back in
+   * {@code retryAfterSeconds} ({@code Retry-After} and {@code details.retryAfterSeconds}, as
+   * kube-apiserver's Priority and Fairness does), from now until {@code until}.
+   */
+  public void throttleUntil(
+      BiPredicate<String, String> matches, int retryAfterSeconds, java.time.Instant until) {
+    faults.add(
+        new Fault(
+            (m, p) -> java.time.Instant.now().isBefore(until) && matches.test(m, p),
+            429,
+            1.0,
+            new int[] {Integer.MAX_VALUE},
+            false,
+            retryAfterSeconds));
+  }
+
   /** Answers requests matching {@code matches} with {@code code} from now until {@code until}. */
   public void failUntil(BiPredicate<String, String> matches, int code, java.time.Instant until) {
     failWhere(
@@ -181,22 +210,44 @@ public final class ApiServer implements AutoCloseable {
 
   private MockResponse handle(KubernetesCrudDispatcher crud, RecordedRequest request) {
     String path = request.getPath();
+    MockResponse answer = answer(crud, request);
     if (recording) {
-      requests.add(new Request(request.getMethod(), path, request.getHeader("Authorization")));
+      requests.add(
+          new Request(
+              request.getMethod(),
+              path,
+              request.getHeader("Authorization"),
+              java.time.Instant.now(),
+              answer.code()));
     }
-    Request seen = new Request(request.getMethod(), path, request.getHeader("Authorization"));
+    return answer;
+  }
+
+  private MockResponse answer(KubernetesCrudDispatcher crud, RecordedRequest request) {
+    String path = request.getPath();
+    String authorization = request.getHeader("Authorization");
     for (Fault f : faults) {
       if (f.matches().test(request.getMethod(), path)
-          && (f.onlyAuthenticated() == false || seen.authorization() != null)) {
+          && (f.onlyAuthenticated() == false || authorization != null)) {
         synchronized (f) {
           if (f.remaining()[0] > 0 && random.nextDouble() < f.probability()) {
             f.remaining()[0]--;
-            return new MockResponse()
-                .setResponseCode(f.code())
-                .setBody(
-                    "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
-                        + f.code()
-                        + ",\"message\":\"injected fault\"}");
+            MockResponse r =
+                new MockResponse()
+                    .setResponseCode(f.code())
+                    .setBody(
+                        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
+                            + f.code()
+                            + (f.retryAfterSeconds() > 0
+                                ? ",\"reason\":\"TooManyRequests\",\"details\":{\"retryAfterSeconds\":"
+                                    + f.retryAfterSeconds()
+                                    + "}"
+                                : "")
+                            + ",\"message\":\"injected fault\"}");
+            if (f.retryAfterSeconds() > 0) {
+              r.setHeader("Retry-After", Integer.toString(f.retryAfterSeconds()));
+            }
+            return r;
           }
         }
       }

@@ -7,6 +7,9 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnAppContextSpec;
+import dev.taskbridge.plan.CheckType;
+import dev.taskbridge.plan.Names;
+import dev.taskbridge.sandbox.ApiServer;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
 import dev.taskbridge.testing.Cluster;
@@ -18,6 +21,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -104,6 +108,48 @@ class FaultRulesTest {
             .findFirst()
             .orElseThrow();
     assertThat(phase.data().path("result").asText()).isEqualTo("pass");
+  }
+
+  /**
+   * A 429 with {@code Retry-After: 3} on every Job create for 7 s: the bridge asks again only when
+   * told (not 5 quick retries each time), and the task runs once the server lets it.
+   */
+  @Test
+  void aThrottlingApiServerIsAskedAgainOnlyWhenItSaysSo() {
+    Defs.apply(Defs.container(NS, "throttled"));
+    Events e = Events.pre(NS, "shop", "1").tasks("throttled");
+    String task = Names.taskName(CheckType.pre, "throttled", e.source(), e.id());
+    Instant from = Instant.now();
+    TestInfra.api().record(true);
+    TestInfra.api()
+        .throttleUntil(
+            (m, p) -> m.equals("POST") && p.startsWith("/apis/batch/v1/namespaces/" + NS + "/jobs"),
+            3,
+            from.plusSeconds(7));
+    try {
+      Bus.send(e.binary(Bus.EVENTS));
+      Bus.awaitPhase(e.trigger(), Duration.ofSeconds(60));
+    } finally {
+      TestInfra.api().clearFaults();
+    }
+    List<ApiServer.Request> seen = TestInfra.api().recorded();
+    TestInfra.api().record(false);
+    List<Instant> throttled =
+        seen.stream()
+            .filter(r -> r.at().isAfter(from) && r.answered() == 429)
+            .filter(r -> r.method().equals("POST") && r.path().contains("/jobs"))
+            .map(ApiServer.Request::at)
+            .sorted()
+            .toList();
+    assertThat(throttled).as("the create was throttled").isNotEmpty().hasSizeLessThanOrEqualTo(3);
+    for (int i = 1; i < throttled.size(); i++) {
+      assertThat(Duration.between(throttled.get(i - 1), throttled.get(i)))
+          .as("asked again only after Retry-After")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(2900));
+    }
+    assertThat(kinds(e)).contains("task.started", "task.succeeded", "phase.finished");
+    assertThat(TestInfra.client().batch().v1().jobs().inNamespace(NS).withName(task).get())
+        .isNotNull();
   }
 
   @Test
