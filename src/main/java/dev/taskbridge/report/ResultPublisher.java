@@ -37,6 +37,12 @@ public class ResultPublisher {
   @Inject BridgeMetrics metrics;
 
   private final CloudEventWriter writer;
+  private final Acknowledgements acks = new Acknowledgements();
+
+  /** Sends Kafka has not acknowledged yet, and failures since the last acknowledgement. */
+  public Acknowledgements acknowledgements() {
+    return acks;
+  }
 
   @Inject
   public ResultPublisher(BridgeConfig config) {
@@ -48,6 +54,7 @@ public class ResultPublisher {
     RecordHeaders headers = new RecordHeaders();
     e.headers().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
     CompletableFuture<Void> done = new CompletableFuture<>();
+    long ticket = acks.sent(java.time.Instant.now());
     Message<byte[]> m =
         Message.of(
             e.body(),
@@ -57,17 +64,20 @@ public class ResultPublisher {
                     .withHeaders(headers)
                     .build()),
             () -> {
+              acks.acknowledged(ticket);
               metrics.resultPublished(r.shortType());
               done.complete(null);
               return CompletableFuture.completedFuture(null);
             },
             failure -> {
+              acks.failed(ticket, java.time.Instant.now(), String.valueOf(failure.getMessage()));
               done.completeExceptionally(failure);
               return CompletableFuture.completedFuture(null);
             });
     try {
       emitter.send(m);
     } catch (RuntimeException ex) {
+      acks.failed(ticket, java.time.Instant.now(), String.valueOf(ex.getMessage()));
       done.completeExceptionally(ex);
     }
     return done;

@@ -1,0 +1,124 @@
+package dev.taskbridge.flow;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskbridge.testing.Bus;
+import dev.taskbridge.testing.Ce;
+import dev.taskbridge.testing.Cluster;
+import dev.taskbridge.testing.Defs;
+import dev.taskbridge.testing.Events;
+import dev.taskbridge.testing.InfraResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The result topic alone is out for two minutes while the broker and the input topic work: the
+ * broker refuses every write to it (its {@code max.message.bytes} lowered below any result, so each
+ * produce fails with MESSAGE_TOO_LARGE). Nothing is lost, the process is never restarted (liveness
+ * stays UP), readiness is DOWN during the outage and UP after it. (A partition without an in-sync
+ * replica cannot be made on this one-broker test world: Kafka 4.1 caps min.insync.replicas at the
+ * replication factor.)
+ */
+@QuarkusTest
+@WithTestResource(InfraResource.class)
+class ResultTopicOutageTest {
+  static final String NS = "team-a";
+
+  static void resultTopicTakesWrites(boolean yes) throws Exception {
+    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Bus.RESULTS);
+    AlterConfigOp op =
+        new AlterConfigOp(
+            new ConfigEntry("max.message.bytes", yes ? "1048588" : "16"), AlterConfigOp.OpType.SET);
+    Bus.companion()
+        .getOrCreateAdminClient()
+        .incrementalAlterConfigs(Map.of(topic, List.of(op)))
+        .all()
+        .get();
+  }
+
+  static int ready() {
+    return given().get("/q/health/ready").statusCode();
+  }
+
+  static int live() {
+    return given().get("/q/health/live").statusCode();
+  }
+
+  static List<String> kinds(Events e) {
+    return Bus.results().forTrigger(e.trigger()).stream().map(Ce::kind).toList();
+  }
+
+  @AfterEach
+  void topicBack() throws Exception {
+    resultTopicTakesWrites(true);
+  }
+
+  @Test
+  void aTwoMinuteOutageOfTheResultTopicLosesNothingAndNeedsNoRestart() throws Exception {
+    Defs.apply(Defs.container(NS, "topic-outage"));
+    // the result topic exists and the app is ready before the outage
+    Events warm = Events.pre(NS, "shop", "0").tasks("topic-outage");
+    Bus.send(warm.binary(Bus.EVENTS));
+    Bus.awaitPhase(warm.trigger(), Duration.ofSeconds(60));
+    await().atMost(Duration.ofSeconds(30)).until(() -> ready() == 200);
+
+    resultTopicTakesWrites(false);
+    Events before = Events.pre(NS, "shop", "1").tasks("topic-outage");
+    Bus.send(before.binary(Bus.EVENTS));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        given()
+                            .get("/q/health/ready")
+                            .jsonPath()
+                            .getString("checks.find { it.name == 'results' }.status"))
+                    .as("results so far: %s", kinds(before))
+                    .isEqualTo("DOWN"));
+    assertThat(ready()).isEqualTo(503);
+
+    // the input topic still works: an event sent during the outage gets its task and its Job
+    Events during = Events.pre(NS, "shop", "2").tasks("topic-outage");
+    Bus.send(during.binary(Bus.EVENTS));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !Cluster.jobsOf(NS, during.trigger()).isEmpty());
+
+    // two minutes in all: never restarted (liveness UP), not ready, nothing delivered
+    await()
+        .during(Duration.ofMinutes(2))
+        .atMost(Duration.ofMinutes(2).plusSeconds(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(
+            () ->
+                live() == 200
+                    && ready() == 503
+                    && kinds(before).isEmpty()
+                    && kinds(during).isEmpty());
+
+    resultTopicTakesWrites(true);
+    for (Events e : List.of(before, during)) {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .untilAsserted(
+              () ->
+                  assertThat(kinds(e))
+                      .contains("task.started", "task.succeeded", "phase.finished"));
+      assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
+      assertThat(kinds(e).stream().filter("phase.finished"::equals).distinct()).hasSize(1);
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> ready() == 200);
+    assertThat(live()).isEqualTo(200);
+  }
+}
