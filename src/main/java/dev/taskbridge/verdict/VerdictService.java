@@ -38,17 +38,25 @@ public class VerdictService {
   private final Watchers watchers;
   private final Map<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
-  public VerdictService(KubernetesClient client, BridgeConfig config, Watchers watchers) {
+  public VerdictService(
+      KubernetesClient client,
+      BridgeConfig config,
+      Watchers watchers,
+      io.micrometer.core.instrument.MeterRegistry registry) {
     this.client = client;
     this.config = config;
     this.watchers = watchers;
+    io.micrometer.core.instrument.Gauge.builder("taskbridge.http.waiting", this, v -> v.waiting())
+        .description("HTTP requests held on ?wait= for a verdict")
+        .strongReference(true)
+        .register(registry);
   }
 
   void onStart(@Observes StartupEvent ev) {
     watchers.onTaskChange(this::changed);
   }
 
-  /** Requests waiting now (for tests and the benchmark). */
+  /** Requests waiting now ({@code taskbridge_http_waiting}). */
   public int waiting() {
     return waiting.values().stream().mapToInt(Set::size).sum();
   }

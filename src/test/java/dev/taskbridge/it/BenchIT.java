@@ -54,6 +54,12 @@ class BenchIT {
   static final int P4_PROBES = Integer.getInteger("bench.p4.probes", 200);
   static final String NS = "default";
 
+  /** Deployers waiting at once on {@code POST /events?wait=} (P5). */
+  static final int P5_WAITERS = Integer.getInteger("bench.p5.waiters", 500);
+
+  /** How long each P5 task runs: every waiter is in place well before the first one ends. */
+  static final int P5_TASK_SECONDS = Integer.getInteger("bench.p5.task-seconds", 60);
+
   /** The JVM options docker/Dockerfile.jvm ships (docs/operations.md, "JVM settings"). */
   static final String RECOMMENDED_JVM =
       "-Xms24m -Xmx160m -XX:+UseSerialGC -XX:MaxMetaspaceSize=128m -Xss512k -XX:TieredStopAtLevel=1";
@@ -66,7 +72,7 @@ class BenchIT {
 
   /** Which figures to measure ({@code -Dbench.figures=P1,P3}); all by default. */
   static final Set<String> FIGURES =
-      Set.of(System.getProperty("bench.figures", "P1,P2,P3,P4").toUpperCase().split(","));
+      Set.of(System.getProperty("bench.figures", "P1,P2,P3,P4,P5").toUpperCase().split(","));
 
   final Map<String, Long> jobAddedAt = new ConcurrentHashMap<>();
   final Map<String, Long> jobFinishedAt = new ConcurrentHashMap<>();
@@ -92,7 +98,7 @@ class BenchIT {
                     .build())
             .create();
       }
-      for (String d : List.of("bench-ok", "bench-hang")) {
+      for (String d : List.of("bench-ok", "bench-hang", "bench-wait")) {
         client
             .resources(dev.taskbridge.keptn.KeptnTaskDefinition.class)
             .resource(Defs.container(NS, d))
@@ -102,6 +108,7 @@ class BenchIT {
           new JobSimulator(api)
               .script("bench-ok", Script.succeed().taking(Duration.ofMillis(1)))
               .script("bench-hang", Script.hang())
+              .script("bench-wait", Script.succeed().taking(Duration.ofSeconds(P5_TASK_SECONDS)))
               .onJobAdded(j -> jobAddedAt.put(j.getMetadata().getName(), System.nanoTime()))
               .onJobFinished(j -> jobFinishedAt.put(j.getMetadata().getName(), System.nanoTime()))
               .start();
@@ -151,6 +158,11 @@ class BenchIT {
     if (FIGURES.contains("P4")) {
       try (Env env = new Env()) {
         p4Growth(env);
+      }
+    }
+    if (FIGURES.contains("P5")) {
+      try (Env env = new Env()) {
+        p5Waiters(env);
       }
     }
     write();
@@ -577,6 +589,184 @@ class BenchIT {
     return costs;
   }
 
+  /**
+   * P5: {@value #P5_WAITERS} deployers' events are admitted at once ({@code POST /events}, one task
+   * each, running {@value #P5_TASK_SECONDS} s), then each deployer waits on {@code GET
+   * /triggers/{id}?wait=10m}. Measured: the bridge's threads and RSS idle, after the burst of
+   * admissions, and with every request held; the time from the last task's end (the simulator's
+   * terminal Job status) to the last answer.
+   */
+  void p5Waiters(Env env) throws Exception {
+    try (PackagedApp app = PackagedApp.start(env.props("bench-p5"))) {
+      await().atMost(Duration.ofSeconds(60)).until(app::ready);
+      // one untimed deployer first, so that the paths are loaded
+      List<Events> warm = List.of(Events.pre(NS, "bench-p5-warm", "v0").tasks("bench-ok"));
+      p5Send(app, warm, "/events?wait=2m", new ConcurrentHashMap<>())
+          .get(0)
+          .get(2, java.util.concurrent.TimeUnit.MINUTES);
+      await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+      int threadsIdle = threads(app);
+      double rssIdle = rssMb(app);
+
+      List<Events> events = new ArrayList<>();
+      List<String> jobs = new ArrayList<>();
+      for (int i = 0; i < P5_WAITERS; i++) {
+        Events e = Events.pre(NS, "bench-p5", "v" + i).tasks("bench-wait").timeout("10m");
+        events.add(e);
+        jobs.add(
+            dev.taskbridge.plan.Names.taskName(
+                dev.taskbridge.plan.CheckType.pre, "bench-wait", e.source(), e.id()));
+      }
+      for (var f : p5Send(app, events, "/events", new ConcurrentHashMap<>())) {
+        assertThat(f.get(5, java.util.concurrent.TimeUnit.MINUTES).statusCode()).isEqualTo(202);
+      }
+      await()
+          .atMost(Duration.ofMinutes(5))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> jobs.stream().allMatch(jobAddedAt::containsKey));
+      int threadsAdmitted = threads(app);
+      double rssAdmitted = rssMb(app);
+
+      Map<String, Long> answeredAt = new ConcurrentHashMap<>();
+      List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers =
+          p5Wait(app, events, answeredAt);
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> waiting(app) >= P5_WAITERS);
+      int threadsHeld = threads(app);
+      double rssHeld = rssMb(app);
+      long early = jobs.stream().filter(jobFinishedAt::containsKey).count();
+
+      List<Integer> codes = new ArrayList<>();
+      for (var f : answers) {
+        codes.add(
+            f.get(P5_TASK_SECONDS + 300L, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+      }
+      long lastEnd = jobs.stream().mapToLong(jobFinishedAt::get).max().orElseThrow();
+      long lastAnswer = answeredAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+      List<Double> each = new ArrayList<>();
+      for (int i = 0; i < events.size(); i++) {
+        each.add((answeredAt.get(events.get(i).trigger()) - jobFinishedAt.get(jobs.get(i))) / 1e6);
+      }
+      long ok = codes.stream().filter(c -> c == 200).count();
+      rows.add(
+          String.format(
+              "| P5 bridge threads: idle → after admitting %d events at once → with %d `GET /triggers/{id}?wait=` held | %d → %d → %d | | | no thread per waiting request |",
+              P5_WAITERS, P5_WAITERS, threadsIdle, threadsAdmitted, threadsHeld));
+      rows.add(
+          String.format(
+              "| P5 RSS: idle → admitted → %d requests held | %.0f → %.0f → %.0f MB (waiting: %+.1f MB) | | | waiting < 20 MB |",
+              P5_WAITERS, rssIdle, rssAdmitted, rssHeld, rssHeld - rssAdmitted));
+      rows.add(
+          String.format(
+              "| P5 last task's end → %dth verdict (`200` answers: %d) | %.0f ms (each: median %.0f ms, p95 %.0f ms) | | | |",
+              P5_WAITERS, ok, (lastAnswer - lastEnd) / 1e6, median(each), percentile(each, 0.95)));
+      System.out.printf(
+          "bench P5: threads %d -> %d -> %d, RSS %.0f -> %.0f -> %.0f MB, %d ended before all were"
+              + " held, last end -> last answer %.0f ms, codes 200=%d%n",
+          threadsIdle,
+          threadsAdmitted,
+          threadsHeld,
+          rssIdle,
+          rssAdmitted,
+          rssHeld,
+          early,
+          (lastAnswer - lastEnd) / 1e6,
+          ok);
+    }
+  }
+
+  /** The bridge's {@code taskbridge_http_waiting}: requests held on {@code ?wait=}. */
+  static int waiting(PackagedApp app) {
+    for (String line : app.body("/q/metrics").split("\n")) {
+      if (line.startsWith("taskbridge_http_waiting ")) {
+        return (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+      }
+    }
+    return -1;
+  }
+
+  /** Each deployer waits on its own connection: {@code GET /triggers/{id}?wait=10m}. */
+  static List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> p5Wait(
+      PackagedApp app, List<Events> events, Map<String, Long> answeredAt) {
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
+    List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> out =
+        new ArrayList<>();
+    for (Events e : events) {
+      java.net.http.HttpRequest request =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(
+                      "http://127.0.0.1:" + app.port() + "/triggers/" + e.trigger() + "?wait=10m"))
+              .timeout(Duration.ofMinutes(12))
+              .build();
+      out.add(
+          http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+              .whenComplete((r, t) -> answeredAt.put(e.trigger(), System.nanoTime())));
+    }
+    return out;
+  }
+
+  /**
+   * Each event as a deployer would send it: its own connection, {@code POST /events?wait=10m}, sent
+   * again after {@code Retry-After} when the bridge answers 503.
+   */
+  static List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> p5Send(
+      PackagedApp app, List<Events> events, String path, Map<String, Long> answeredAt) {
+    List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> out =
+        new ArrayList<>();
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
+    for (Events e : events) {
+      java.net.http.HttpRequest request =
+          java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create("http://127.0.0.1:" + app.port() + path))
+              .timeout(Duration.ofMinutes(12))
+              .header("content-type", "application/cloudevents+json")
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(e.structuredJson()))
+              .build();
+      out.add(
+          p5Try(http, request, 0)
+              .whenComplete((r, t) -> answeredAt.put(e.trigger(), System.nanoTime())));
+    }
+    return out;
+  }
+
+  static final java.util.concurrent.atomic.AtomicInteger P5_RESENT =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  static java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> p5Try(
+      java.net.http.HttpClient http, java.net.http.HttpRequest request, int tries) {
+    return http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+        .thenCompose(
+            r -> {
+              if (r.statusCode() != 503 || tries >= 20) {
+                return java.util.concurrent.CompletableFuture.completedFuture(r);
+              }
+              P5_RESENT.incrementAndGet();
+              long after = r.headers().firstValueAsLong("retry-after").orElse(1);
+              return java.util.concurrent.CompletableFuture.supplyAsync(
+                      () -> null,
+                      java.util.concurrent.CompletableFuture.delayedExecutor(
+                          after, java.util.concurrent.TimeUnit.SECONDS))
+                  .thenCompose(x -> p5Try(http, request, tries + 1));
+            });
+  }
+
+  static int threads(PackagedApp app) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + app.pid() + "/status"))) {
+      if (line.startsWith("Threads:")) {
+        return Integer.parseInt(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return -1;
+  }
+
   static double rssMb(PackagedApp app) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + app.pid() + "/status"))) {
       if (line.startsWith("VmRSS:")) {
@@ -597,8 +787,8 @@ class BenchIT {
         "# Benchmarks\n\n"
             + "Measured by the benchmark harness (`src/test/java/dev/taskbridge/it/BenchIT.java`), against the same\n"
             + "in-process Kafka broker and Fabric8 API server as the tests, with the Job simulator completing Jobs.\n"
-            + "Rerun: `./mvnw -B verify -Pbench` (options: `-Dbench.figures=P1,P2,P3,P4 -Dbench.runs=3 -Dbench.p1.events=1000 -Dbench.p1.warmup=300\n"
-            + "-Dbench.p3.tasks=10000 -Dbench.p4.max=10000 -Dbench.p4.probes=200 -Dpackaged.jvm.args='"
+            + "Rerun: `./mvnw -B verify -Pbench` (options: `-Dbench.figures=P1,P2,P3,P4,P5 -Dbench.runs=3 -Dbench.p1.events=1000 -Dbench.p1.warmup=300\n"
+            + "-Dbench.p3.tasks=10000 -Dbench.p4.max=10000 -Dbench.p4.probes=200 -Dbench.p5.waiters=500 -Dpackaged.jvm.args='"
             + JVM_ARGS
             + "'`). These machines are noisy: figures are medians of "
             + RUNS
@@ -628,7 +818,7 @@ class BenchIT {
     }
     // A partial run (-Dbench.figures) must not replace the full table.
     Path out =
-        FIGURES.containsAll(Set.of("P1", "P2", "P3", "P4"))
+        FIGURES.containsAll(Set.of("P1", "P2", "P3", "P4", "P5"))
             ? doc
             : Path.of("target", "BENCHMARKS-partial.md");
     Files.writeString(out, text);
@@ -656,6 +846,12 @@ class BenchIT {
         receiving the result (Kafka consumer poll included). The sender paces with parkNanos.
       - P3: RSS is read from /proc. "In flight" tasks have a Job that never ends, so the bridge caches
         the KeptnTask, the Job and its pod for each; finished tasks leave the cache.
+      - P5: 500 events are POSTed at once (each deployer its own HTTP/1.1 connection; a `503` is
+        sent again after its `Retry-After`), then each deployer holds `GET /triggers/{id}?wait=10m`.
+        "Admitted" is read once every Job exists, "held" once `taskbridge_http_waiting` shows all
+        500 requests held and no task has ended; the difference is what waiting costs. The time to
+        the last answer runs from the simulator's terminal Job status of the last task to end to
+        the client receiving the last verdict.
       - P4 keeps 100, 1,000 and 10,000 tasks in flight (Jobs that never end) and measures single
         events' event → Job latency on top (200 events paced at 20/s per level). Its app runs with a 320 MB heap, as
         docs/operations.md sizes a deployment for 10,000 tasks in flight (P3 shows they fit in 160 MB,
