@@ -66,7 +66,7 @@ class DashboardTest {
             "taskbridge_task_duration_seconds_bucket",
             "taskbridge_event_to_job_seconds_bucket",
             "taskbridge_result_latency_seconds_bucket",
-            "kafka_consumer_fetch_manager_records_lag_max");
+            "taskbridge_events_lag");
 
     await()
         .atMost(Duration.ofSeconds(30))
