@@ -77,6 +77,25 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /** Creates the topics that do not exist yet, with the broker's partition count. */
+  public void createTopics(String... names) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<org.apache.kafka.clients.admin.NewTopic> missing =
+          java.util.Arrays.stream(names)
+              .distinct()
+              .filter(n -> !existing.contains(n))
+              .map(n -> new org.apache.kafka.clients.admin.NewTopic(n, partitions, (short) 1))
+              .toList();
+      if (!missing.isEmpty()) {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create the sandbox's topics", e);
+    }
+  }
+
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
   }

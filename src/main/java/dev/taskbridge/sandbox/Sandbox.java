@@ -49,6 +49,15 @@ public class Sandbox {
     if (bootstrap.equals("127.0.0.1:" + s.kafkaPort())
         || bootstrap.equals("localhost:" + s.kafkaPort())) {
       kafka = EmbeddedKafka.start(s.kafkaPort(), 3);
+      // created at start, so that a consumer subscribing before the first record finds them
+      var c = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+      kafka.createTopics(
+          c.getOptionalValue("mp.messaging.incoming.deployment-events.topic", String.class)
+              .orElse("deployment-events"),
+          c.getOptionalValue("mp.messaging.outgoing.task-results.topic", String.class)
+              .orElse("task-results"),
+          c.getOptionalValue("mp.messaging.outgoing.deployment-events-dlq.topic", String.class)
+              .orElse("deployment-events-dlq"));
     }
     if (apiUrl.map(u -> u.contains(":" + s.apiServerPort())).orElse(false)) {
       api = ApiServer.start(s.apiServerPort());
@@ -77,7 +86,7 @@ public class Sandbox {
 
         ================================== SANDBOX ==================================
          keptn-task-bridge is running against EMBEDDED test infrastructure:
-           Kafka broker        %s   (topics deployment-events, task-results)
+           Kafka broker        %s   (topics deployment-events, task-results, deployment-events-dlq)
            Kubernetes API      %s   (Keptn CRDs, sample definitions loaded)
            Job simulator       %s   (no real pods run: Jobs are simulated)
          Nothing here is a real cluster. Turn it off with -Dbridge.sandbox.enabled=false
