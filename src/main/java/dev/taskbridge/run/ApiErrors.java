@@ -33,8 +33,9 @@ public final class ApiErrors {
 
   /**
    * The server asked to be left alone for {@link #retryAfterSeconds()} (a 429 of API Priority and
-   * Fairness, with {@code Retry-After}). Never retried on the spot: the caller comes back when it
-   * was told to, so a storm of 429s ties up no thread.
+   * Fairness, with {@code Retry-After}). Never retried on the spot: the work is held until then
+   * ({@link WorkQueue#holdFor}), an HTTP caller gets 503 with that Retry-After, the Kafka consumer
+   * pauses that long; so a storm of 429s ties up no thread.
    */
   public static class Throttled extends Transient {
     public Throttled(String message, Throwable cause, int retryAfterSeconds) {

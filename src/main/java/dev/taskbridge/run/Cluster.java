@@ -30,7 +30,6 @@ import org.eclipse.microprofile.faulttolerance.Retry;
 public class Cluster {
   private final KubernetesClient client;
   private final DefinitionCache definitions;
-  private final Throttle throttle = new Throttle(java.time.Clock.systemUTC());
 
   public Cluster(KubernetesClient client, DefinitionCache definitions) {
     this.client = client;
@@ -210,7 +209,6 @@ public class Cluster {
     body.put("status", status);
     String patch = Serialization.asJson(body);
     String what = "write status of KeptnTask " + task.getMetadata().getName();
-    throttle.check(what);
     try {
       return client
           .resources(KeptnTask.class)
@@ -224,7 +222,7 @@ public class Cluster {
       if (ApiErrors.isConflict(e)) {
         throw new ApiErrors.Conflict(what + ": changed since it was read", e);
       }
-      throw throttle.seen(ApiErrors.classify(what, e));
+      throw ApiErrors.classify(what, e);
     }
   }
 
@@ -317,7 +315,6 @@ public class Cluster {
   }
 
   private boolean create(String what, Runnable create) {
-    throttle.check(what);
     try {
       create.run();
       return true;
@@ -325,31 +322,29 @@ public class Cluster {
       if (ApiErrors.isConflict(e)) {
         return false;
       }
-      throw throttle.seen(ApiErrors.classify(what, e));
+      throw ApiErrors.classify(what, e);
     }
   }
 
   private <T> Optional<T> get(String what, java.util.function.Supplier<T> get) {
-    throttle.check(what);
     try {
       return Optional.ofNullable(get.get());
     } catch (KubernetesClientException e) {
       if (ApiErrors.isNotFound(e)) {
         return Optional.empty();
       }
-      throw throttle.seen(ApiErrors.classify(what, e));
+      throw ApiErrors.classify(what, e);
     }
   }
 
   private <T> T call(String what, java.util.function.Supplier<T> call) {
-    throttle.check(what);
     try {
       return call.get();
     } catch (KubernetesClientException e) {
       if (ApiErrors.isNotFound(e)) {
         return null;
       }
-      throw throttle.seen(ApiErrors.classify(what, e));
+      throw ApiErrors.classify(what, e);
     }
   }
 }

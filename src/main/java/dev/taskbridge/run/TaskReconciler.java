@@ -222,9 +222,12 @@ public final class TaskReconciler {
       } else {
         LOG.warnf("Job for %s not created yet: %s", key, e.getMessage());
       }
-      // when the server said when to come back (429 Retry-After), then; else in 5 s
-      queue.enqueueAfter(
-          key, Duration.ofSeconds(e.retryAfterSeconds() > 0 ? e.retryAfterSeconds() : 5));
+      if (e instanceof ApiErrors.Throttled t) {
+        // the server said when to come back (429 Retry-After): not before, whatever wakes the key
+        queue.holdFor(key, Duration.ofSeconds(t.retryAfterSeconds()));
+      } else {
+        queue.enqueueAfter(key, Duration.ofSeconds(5));
+      }
       return task;
     }
     KeptnTaskStatus s = status(task);

@@ -24,6 +24,8 @@ public final class WorkQueue implements AutoCloseable {
   // runs once more afterwards, and enqueues of a waiting key collapse (client-go's guarantees).
   private final Set<String> dirty = new java.util.HashSet<>();
   private final Set<String> processing = new java.util.HashSet<>();
+  // keys that must not run before a time (the API server's Retry-After): enqueues meanwhile wait
+  private final java.util.Map<String, Long> heldUntil = new java.util.HashMap<>();
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
   private final Consumer<String> handler;
@@ -38,6 +40,11 @@ public final class WorkQueue implements AutoCloseable {
 
   public void enqueue(String key) {
     synchronized (this) {
+      Long until = heldUntil.get(key);
+      if (until != null && until - System.nanoTime() > 0) {
+        return; // held: its release runs it
+      }
+      heldUntil.remove(key);
       if (!dirty.add(key) || processing.contains(key)) {
         return; // already waiting, or running: it runs (once) again when its worker is done
       }
@@ -63,6 +70,29 @@ public final class WorkQueue implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code key} once {@code delay} has passed and not before: enqueues of it meanwhile
+   * (informer events, the sweep) wait for that time instead of running it at once.
+   */
+  public void holdFor(String key, Duration delay) {
+    synchronized (this) {
+      heldUntil.put(key, System.nanoTime() + delay.toNanos());
+    }
+    try {
+      timer.schedule(
+          () -> {
+            synchronized (this) {
+              heldUntil.remove(key);
+            }
+            enqueue(key);
+          },
+          delay.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      LOG.debugf("queue closed, dropping held %s", key);
+    }
+  }
+
   /** Keys waiting or being handled. */
   public synchronized int pending() {
     int n = processing.size();
@@ -85,7 +115,7 @@ public final class WorkQueue implements AutoCloseable {
       // the API server said when to come back: not before
       LOG.debugf(
           "handling %s throttled; again in %ds: %s", key, e.retryAfterSeconds(), e.getMessage());
-      enqueueAfter(key, Duration.ofSeconds(e.retryAfterSeconds()));
+      holdFor(key, Duration.ofSeconds(e.retryAfterSeconds()));
     } catch (RuntimeException e) {
       LOG.warnf(e, "handling %s failed; retrying in 2s", key);
       enqueueAfter(key, Duration.ofSeconds(2));
@@ -93,7 +123,13 @@ public final class WorkQueue implements AutoCloseable {
       boolean again;
       synchronized (this) {
         processing.remove(key);
-        again = dirty.contains(key);
+        Long until = heldUntil.get(key);
+        if (until != null && until - System.nanoTime() > 0) {
+          dirty.remove(key); // held: its release runs it
+          again = false;
+        } else {
+          again = dirty.contains(key);
+        }
       }
       if (again) {
         submit(key);

@@ -116,6 +116,45 @@ class WorkQueueTest {
     assertThat(runs.get("blocker").get()).isEqualTo(1);
   }
 
+  /**
+   * A key the API server throttled (429 with Retry-After) is not run before its time, however often
+   * it is enqueued meanwhile, and then runs once; other keys run as usual.
+   */
+  @Test
+  void aThrottledKeyDoesNotRunBeforeItsRetryAfterWhateverWakesIt() {
+    Map<String, java.util.List<Long>> runs = new ConcurrentHashMap<>();
+    AtomicInteger first = new AtomicInteger();
+    try (WorkQueue q =
+        new WorkQueue(
+            "held",
+            2,
+            key -> {
+              runs.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                  .add(System.nanoTime());
+              if (key.equals("a") && first.getAndIncrement() == 0) {
+                throw new ApiErrors.Throttled("create Job a: 429", null, 1);
+              }
+            })) {
+      q.enqueue("a");
+      await().atMost(Duration.ofSeconds(10)).until(() -> runs.containsKey("a"));
+      for (int i = 0; i < 20; i++) {
+        q.enqueue("a"); // informer events, the sweep
+        q.enqueue("b" + i);
+      }
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> runs.get("a").size() == 2 && q.pending() == 0);
+      java.util.List<Long> a = runs.get("a");
+      assertThat(a).hasSize(2);
+      assertThat(Duration.ofNanos(a.get(1) - a.get(0)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+      for (int i = 0; i < 20; i++) {
+        assertThat(runs.get("b" + i)).hasSize(1);
+        assertThat(runs.get("b" + i).get(0)).isLessThan(a.get(1)); // not held behind "a"
+      }
+    }
+  }
+
   private static void hold(CountDownLatch latch) {
     try {
       latch.await(10, TimeUnit.SECONDS);
