@@ -68,6 +68,7 @@ public final class ApiServer implements AutoCloseable {
   private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
   private final java.util.Random random = new java.util.Random(42);
   private volatile boolean recording;
+  private volatile Discovery discovery;
 
   private ApiServer(int port) throws Exception {
     KubernetesCrudDispatcher crud = new IndexedCrudDispatcher();
@@ -82,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     server.init(InetAddress.getByName("127.0.0.1"), port);
+    discovery = new Discovery("127.0.0.1:" + server.getPort());
   }
 
   /** Starts the server ({@code port} 0 picks a free one) and installs Keptn's CRDs. */
@@ -91,11 +93,10 @@ public final class ApiServer implements AutoCloseable {
       try (KubernetesClient c = s.client()) {
         for (String crd : CRDS) {
           try (InputStream in = ApiServer.class.getClassLoader().getResourceAsStream(crd)) {
-            c.apiextensions()
-                .v1()
-                .customResourceDefinitions()
-                .resource(Serialization.unmarshal(in, CustomResourceDefinition.class))
-                .create();
+            CustomResourceDefinition d =
+                Serialization.unmarshal(in, CustomResourceDefinition.class);
+            c.apiextensions().v1().customResourceDefinitions().resource(d).create();
+            s.discovery.crd(d);
           }
         }
       }
@@ -226,6 +227,16 @@ public final class ApiServer implements AutoCloseable {
   private MockResponse answer(KubernetesCrudDispatcher crud, RecordedRequest request) {
     String path = request.getPath();
     String authorization = request.getHeader("Authorization");
+    if ("GET".equals(request.getMethod()) && discovery != null) {
+      int q = path.indexOf('?');
+      var doc = discovery.answer(q < 0 ? path : path.substring(0, q));
+      if (doc.isPresent()) {
+        return new MockResponse()
+            .setResponseCode(200)
+            .setHeader("Content-Type", "application/json")
+            .setBody(doc.get());
+      }
+    }
     for (Fault f : faults) {
       if (f.matches().test(request.getMethod(), path)
           && (f.onlyAuthenticated() == false || authorization != null)) {
