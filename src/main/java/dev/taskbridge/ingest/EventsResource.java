@@ -169,6 +169,11 @@ public class EventsResource {
   }
 
   static Response problem(int status, String title, Intake.Rejected r) {
+    return Response.status(status).type(PROBLEM).entity(problemBody(status, title, r)).build();
+  }
+
+  /** The problem+json body of a rejection. */
+  static Map<String, Object> problemBody(int status, String title, Intake.Rejected r) {
     List<Map<String, String>> errors = new ArrayList<>();
     r.errors()
         .forEach(
@@ -183,6 +188,6 @@ public class EventsResource {
     body.put("detail", r.errors().size() + " error(s); the first: " + r.errors().get(0).message());
     body.put("subject", r.subject());
     body.put("errors", errors);
-    return Response.status(status).type(PROBLEM).entity(body).build();
+    return body;
   }
 }

@@ -95,30 +95,47 @@ public class IngestService {
     }
   }
 
+  /**
+   * The refusal of a body over {@code bridge.limits.max-event-bytes}, which is not read: the
+   * binary-mode headers may still say which event it was.
+   */
+  Intake.Rejected tooLarge(Map<String, byte[]> headers, long size, String fallbackSubject) {
+    Map<String, String> id = CloudEventReader.identity(headers);
+    String source = id.get("source");
+    String eventId = id.get("id");
+    String subject =
+        source != null && eventId != null ? Names.triggerHash(source, eventId) : fallbackSubject;
+    return new Intake.Rejected(
+        subject,
+        source,
+        eventId,
+        EventValidator.UNKNOWN,
+        List.of(
+            new FieldError(
+                "",
+                ErrorCode.TOO_LARGE,
+                "the event has "
+                    + size
+                    + " bytes, more than bridge.limits.max-event-bytes="
+                    + config.limits().maxEventBytes())));
+  }
+
+  /**
+   * An HTTP body over the size limit, refused before it is read (and before the HTTP layer's own
+   * cap could answer a bare 413): counted as received, rejected and published like any rejection.
+   */
+  public Intake.Rejected tooLargeHttp(Map<String, byte[]> headers, long size, String subject) {
+    Intake.Rejected r = tooLarge(headers, size, subject);
+    metrics.eventReceived(r.checkType());
+    rejectHttp(r);
+    return r;
+  }
+
   /** Reads and validates one record or request; counts it as received. */
   public Intake read(Map<String, byte[]> headers, byte[] body, String fallbackSubject) {
     Intake intake;
     if (body != null && body.length > config.limits().maxEventBytes()) {
-      // the body is not read, but binary-mode headers may still say which event this was
-      Map<String, String> id = CloudEventReader.identity(headers);
-      String source = id.get("source");
-      String eventId = id.get("id");
-      String subject =
-          source != null && eventId != null ? Names.triggerHash(source, eventId) : fallbackSubject;
-      intake =
-          new Intake.Rejected(
-              subject,
-              source,
-              eventId,
-              EventValidator.UNKNOWN,
-              List.of(
-                  new FieldError(
-                      "",
-                      ErrorCode.TOO_LARGE,
-                      "the event has "
-                          + body.length
-                          + " bytes, more than bridge.limits.max-event-bytes="
-                          + config.limits().maxEventBytes())));
+      intake = tooLarge(headers, body.length, fallbackSubject);
     } else {
       intake = validator.validate(reader.read(headers, body), fallbackSubject);
     }
