@@ -54,7 +54,8 @@ public record TaskFacts(
         parseInt(ann.get(Keys.ATTEMPTS), 0),
         parseSet(ann.get(Keys.PUBLISHED)),
         "true".equals(ann.get(Keys.PHASE_PUBLISHED)),
-        t.getMetadata().getCreationTimestamp(),
+        // when the event was received (full precision), else creation (whole seconds)
+        ann.getOrDefault(Keys.RECEIVED_AT, t.getMetadata().getCreationTimestamp()),
         ann.get(Keys.OUTPUT));
   }
 

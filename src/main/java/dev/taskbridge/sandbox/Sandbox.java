@@ -100,10 +100,22 @@ public class Sandbox {
     LOG.warn(banner);
   }
 
-  void stop(@Observes ShutdownEvent ev) {
+  void stopSimulator(@Observes ShutdownEvent ev) {
     if (simulator != null) {
       simulator.close();
     }
+  }
+
+  /**
+   * The broker and the API server go last: after the messaging connectors closed their Kafka
+   * clients (they do so before the application context is destroyed) and the informers stopped, so
+   * that stopping dev mode does not end in a dozen clients' warnings about a vanished broker.
+   */
+  void stop(
+      @Observes
+          @Priority(Integer.MAX_VALUE)
+          @jakarta.enterprise.context.BeforeDestroyed(ApplicationScoped.class)
+          Object ev) {
     if (api != null) {
       api.close();
     }

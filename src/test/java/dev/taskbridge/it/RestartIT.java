@@ -87,6 +87,52 @@ class RestartIT {
     }
   }
 
+  /**
+   * A task's output (its termination message) is recorded on the KeptnTask: after the bridge was
+   * killed and the Job and its pods were deleted (their TTL), a new process still answers the
+   * verdict with it.
+   */
+  @Test
+  void theOutputIsStillInTheVerdictAfterARestartAndTheJobsTtl() throws Exception {
+    String def =
+        definition(Script.succeed().terminationMessage("{\"coverage\":91,\"report\":\"ok\"}"));
+    Events e = Events.post(NS, "shop", "1").tasks(def);
+    try (PackagedApp app = PackagedApp.start(props())) {
+      await().atMost(Duration.ofSeconds(60)).until(app::ready);
+      Bus.send(e.binary(Bus.EVENTS));
+      Bus.awaitPhase(e.trigger(), Duration.ofSeconds(90));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Cluster.tasksOf(NS, e.trigger())
+                      .get(0)
+                      .getMetadata()
+                      .getAnnotations()
+                      .containsKey("taskbridge.dev/output"));
+      app.kill();
+    }
+    String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+    TestInfra.client().batch().v1().jobs().inNamespace(NS).withName(task).delete();
+    TestInfra.client().pods().inNamespace(NS).list().getItems().stream()
+        .filter(p -> p.getMetadata().getName().startsWith(task))
+        .forEach(p -> TestInfra.client().resource(p).delete());
+    await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.job(NS, task) == null);
+
+    try (PackagedApp app = PackagedApp.start(props())) {
+      await().atMost(Duration.ofSeconds(60)).until(app::ready);
+      com.fasterxml.jackson.databind.JsonNode verdict =
+          new com.fasterxml.jackson.databind.ObjectMapper()
+              .readTree(app.body("/triggers/" + e.trigger()));
+      assertThat(verdict.path("result").asText()).as(verdict.toString()).isEqualTo("pass");
+      assertThat(verdict.path("tasks").path(0).path("output").path("coverage").asInt())
+          .as(verdict.toString())
+          .isEqualTo(91);
+      assertThat(verdict.path("tasks").path(0).path("output").path("report").asText())
+          .isEqualTo("ok");
+    }
+  }
+
   @Test
   void killedWhileTheJobRunsSoItSucceedsBeforeItsResultIsPublished() {
     String def = definition(Script.succeed().taking(Duration.ofSeconds(4)));

@@ -169,4 +169,27 @@ class ResultFactoryTest {
     assertThat(factory.phase(PhaseFacts.finished(List.of(a, b)).orElseThrow(), NOW).data())
         .containsEntry("result", "pass");
   }
+
+  @Test
+  void aTaskThatNeverStartedDatesFromTheEventsReceiptToTheMillisecond() {
+    var task = new dev.taskbridge.keptn.KeptnTask();
+    task.setMetadata(
+        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+            .withName("pre-missing-0123456789")
+            .withNamespace("team-a")
+            .withCreationTimestamp("2026-11-24T10:00:01Z")
+            .withAnnotations(
+                java.util.Map.of(dev.taskbridge.keptn.Keys.RECEIVED_AT, "2026-11-24T10:00:00.750Z"))
+            .build());
+    KeptnTaskStatus s = new KeptnTaskStatus();
+    s.status = "Failed";
+    s.reason = "DefinitionNotFound";
+    s.endTime = "2026-11-24T10:00:01.125Z";
+    task.setStatus(s);
+    // no startTime: the phase's startTime is when the event arrived, with its fraction
+    assertThat(TaskFacts.of(task).createdAt()).isEqualTo("2026-11-24T10:00:00.750Z");
+
+    task.getMetadata().setAnnotations(java.util.Map.of());
+    assertThat(TaskFacts.of(task).createdAt()).isEqualTo("2026-11-24T10:00:01Z");
+  }
 }
