@@ -29,8 +29,9 @@ public class Sandbox {
   private static final Logger LOG = Logger.getLogger(Sandbox.class);
   static final String SAMPLES = "sandbox/samples.yaml";
 
-  private EmbeddedKafka kafka;
-  private ApiServer api;
+  // static: they are closed by a static observer once the application context is gone
+  private static EmbeddedKafka kafka;
+  private static ApiServer api;
   private JobSimulator simulator;
 
   void start(
@@ -118,9 +119,11 @@ public class Sandbox {
           Object ev) {
     if (api != null) {
       api.close();
+      api = null;
     }
     if (kafka != null) {
       kafka.close();
+      kafka = null;
     }
   }
 }

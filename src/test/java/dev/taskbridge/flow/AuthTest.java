@@ -125,6 +125,23 @@ class AuthTest {
       nothingHappened(e);
     }
     assertThat(refused("unauthenticated") - before).isEqualTo(headers.size());
+    // an oversized body without a token is a 401 too: its size refusal (which publishes a
+    // rejection) comes only after authentication
+    String id = "big-" + java.util.UUID.randomUUID();
+    byte[] big = new byte[2 * 1024 * 1024];
+    java.util.Arrays.fill(big, (byte) ' ');
+    given()
+        .header("ce-specversion", "1.0")
+        .header("ce-id", id)
+        .header("ce-source", "ci/auth")
+        .header("ce-type", "dev.taskbridge.deployment.pre")
+        .contentType("application/json")
+        .body(big)
+        .post("/events")
+        .then()
+        .statusCode(401);
+    assertThat(Bus.results().forTrigger(dev.taskbridge.plan.Names.triggerHash("ci/auth", id)))
+        .isEmpty();
     // health and metrics need no token
     given().get("/q/health/live").then().statusCode(200);
     given().get("/q/metrics").then().statusCode(200);
