@@ -33,6 +33,10 @@ public final class EmbeddedKafka implements AutoCloseable {
   private final Path dataDir;
   private final int partitions;
   private KafkaRaftServer server;
+  // a second listener whose advertised port is another (a proxy's): clients that bootstrap there
+  // reach the broker only through that proxy (tests cut one client off while others go on)
+  private int sidePort;
+  private int sideAdvertised;
 
   private EmbeddedKafka(int brokerPort, int partitions) throws IOException {
     this.brokerPort = brokerPort == 0 ? freePort() : brokerPort;
@@ -53,6 +57,15 @@ public final class EmbeddedKafka implements AutoCloseable {
   }
 
   public static EmbeddedKafka start(int port, int partitions) {
+    return start(port, partitions, 0, 0);
+  }
+
+  /**
+   * Also listens on {@code sidePort} and advertises {@code sideAdvertised} there: a client that
+   * bootstraps through a proxy on {@code sideAdvertised} (forwarding to {@code sidePort}) keeps
+   * going through it. 0, 0: no side listener.
+   */
+  public static EmbeddedKafka start(int port, int partitions, int sidePort, int sideAdvertised) {
     // The broker shares its JVM with the service or the tests: a broker that gives up must not
     // take the whole JVM with it (Kafka calls System.exit/halt on fatal errors). Say so loudly.
     org.apache.kafka.common.utils.Exit.setExitProcedure(
@@ -61,6 +74,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         (code, message) -> refuse("halt", code, message));
     try {
       EmbeddedKafka k = new EmbeddedKafka(port, partitions);
+      k.sidePort = sidePort;
+      k.sideAdvertised = sideAdvertised;
       new Formatter()
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
           .setNodeId(1)
@@ -129,13 +144,20 @@ public final class EmbeddedKafka implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    String side = sidePort > 0 ? ",SIDE://127.0.0.1:" + sidePort : "";
     p.put(
         "listeners",
-        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort + side);
+    p.put(
+        "advertised.listeners",
+        "PLAINTEXT://127.0.0.1:"
+            + brokerPort
+            + (sidePort > 0 ? ",SIDE://127.0.0.1:" + sideAdvertised : ""));
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (sidePort > 0 ? ",SIDE:PLAINTEXT" : ""));
     p.put("log.dirs", dataDir.toString());
     p.put("num.partitions", Integer.toString(partitions));
     p.put("auto.create.topics.enable", "true");

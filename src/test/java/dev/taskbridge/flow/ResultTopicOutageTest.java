@@ -9,24 +9,27 @@ import dev.taskbridge.testing.Ce;
 import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
+import dev.taskbridge.testing.FaultProxy;
 import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The result topic alone is out for two minutes while the broker and the input topic work: the
- * broker refuses every write to it (its {@code max.message.bytes} lowered below any result, so each
- * produce fails with MESSAGE_TOO_LARGE). Nothing is lost, the process is never restarted (liveness
- * stays UP), readiness is DOWN during the outage and UP after it. (A partition without an in-sync
- * replica cannot be made on this one-broker test world: Kafka 4.1 caps min.insync.replicas at the
+ * The result topic alone is out for two minutes while the input topic works: the app's result
+ * producer reaches the broker through a proxy of its own (a side listener advertised at the proxy's
+ * port), which swallows every byte — what a producer sees when the result topic's leader is
+ * unreachable (no answer, then its delivery timeout). Nothing is lost, the process is never
+ * restarted (liveness stays UP), readiness is DOWN during the outage and UP after it.
+ *
+ * <p>(Tried first: the topic's {@code max.message.bytes} lowered, so every write failed with
+ * MESSAGE_TOO_LARGE. Kafka's idempotent producer then split batches for a minute and, in the full
+ * suite, never sent that partition again after the limit was restored. A partition without an
+ * in-sync replica cannot be made on one broker: Kafka 4.1 caps min.insync.replicas at the
  * replication factor.)
  */
 @QuarkusTest
@@ -34,16 +37,8 @@ import org.junit.jupiter.api.Test;
 class ResultTopicOutageTest {
   static final String NS = "team-a";
 
-  static void resultTopicTakesWrites(boolean yes) throws Exception {
-    ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, Bus.RESULTS);
-    AlterConfigOp op =
-        new AlterConfigOp(
-            new ConfigEntry("max.message.bytes", yes ? "1048588" : "16"), AlterConfigOp.OpType.SET);
-    Bus.companion()
-        .getOrCreateAdminClient()
-        .incrementalAlterConfigs(Map.of(topic, List.of(op)))
-        .all()
-        .get();
+  static void resultTopicTakesWrites(boolean yes) {
+    TestInfra.resultsProxy().set(yes ? FaultProxy.Mode.PASS : FaultProxy.Mode.BLACKHOLE);
   }
 
   static int ready() {
@@ -59,7 +54,7 @@ class ResultTopicOutageTest {
   }
 
   @AfterEach
-  void topicBack() throws Exception {
+  void topicBack() {
     resultTopicTakesWrites(true);
   }
 

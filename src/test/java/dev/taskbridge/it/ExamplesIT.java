@@ -14,6 +14,7 @@ import dev.taskbridge.testing.TestInfra;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.kafka.CloudEventDeserializer;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,21 @@ class ExamplesIT {
         p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
+  /** A tokens file with one client: {@code token} for namespace team-a and {@code sources}. */
+  static Path tokensFile(String client, String token, String sources) throws IOException {
+    Path tokens = Files.createTempDirectory("tokens-").resolve("tokens.yaml");
+    Files.writeString(
+        tokens,
+        "- name: "
+            + client
+            + "\n  sha256: "
+            + HexFormat.of().formatHex(TokenFile.sha256(token))
+            + "\n  namespaces: [team-a]\n  sources: [\""
+            + sources
+            + "\"]\n");
+    return tokens;
+  }
+
   static void appContext(String app, String... post) {
     KeptnAppContext ctx = new KeptnAppContext();
     ctx.setMetadata(new ObjectMetaBuilder().withName(app).withNamespace(NS).build());
@@ -82,12 +98,7 @@ class ExamplesIT {
     appContext("gate-fail-app", "gate-ok", "gate-bad");
     appContext("gate-slow-app", "gate-slow");
     appContext("gate-warn-app", "gate-warn");
-    Path tokens = Files.createTempDirectory("gate-").resolve("tokens.yaml");
-    Files.writeString(
-        tokens,
-        "- name: jenkins-shop\n  sha256: "
-            + HexFormat.of().formatHex(TokenFile.sha256(TOKEN))
-            + "\n  namespaces: [team-a]\n  sources: [\"jenkins/*\"]\n");
+    Path tokens = tokensFile("jenkins-shop", TOKEN, "jenkins/*");
     Map<String, String> props =
         PackagedApp.against(TestInfra.kafka().bootstrapServers(), TestInfra.api().url());
     props.put("bridge.auth.mode", "token");
@@ -222,12 +233,7 @@ class ExamplesIT {
     appContext("play-pass-app", "play-ok");
     appContext("play-fail-app", "play-ok", "play-bad");
     String token = "play-" + UUID.randomUUID();
-    Path tokens = Files.createTempDirectory("play-").resolve("tokens.yaml");
-    Files.writeString(
-        tokens,
-        "- name: ansible-shop\n  sha256: "
-            + HexFormat.of().formatHex(TokenFile.sha256(token))
-            + "\n  namespaces: [team-a]\n  sources: [\"ansible/*\"]\n");
+    Path tokens = tokensFile("ansible-shop", token, "ansible/*");
     String in = "examples-events";
     String out = "examples-results";
     Map<String, String> props =

@@ -49,6 +49,10 @@ public final class FaultProxy implements AutoCloseable {
     return p;
   }
 
+  public int port() {
+    return port;
+  }
+
   public String url() {
     return "http://127.0.0.1:" + port + "/";
   }

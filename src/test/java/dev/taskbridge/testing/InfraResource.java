@@ -11,6 +11,8 @@ public class InfraResource implements QuarkusTestResourceLifecycleManager {
     return Map.of(
         "kafka.bootstrap.servers",
         TestInfra.kafka().bootstrapServers(),
+        "mp.messaging.outgoing.task-results.bootstrap.servers",
+        "127.0.0.1:" + TestInfra.resultsProxy().port(),
         "quarkus.kubernetes-client.api-server-url",
         TestInfra.api().url(),
         "quarkus.kubernetes-client.trust-certs",

@@ -26,7 +26,11 @@ public final class TestInfra {
     if (kafka != null) {
       return;
     }
-    kafka = EmbeddedKafka.start(0, 3);
+    // the app's result producer reaches the broker through a proxy of its own (a side listener
+    // advertised at the proxy's port): ResultTopicOutageTest cuts it off while ingest goes on
+    int side = EmbeddedKafka.freePort();
+    resultsProxy = FaultProxy.to(side);
+    kafka = EmbeddedKafka.start(0, 3, side, resultsProxy.port());
     api = ApiServer.start(0);
     client = api.client();
     for (String ns : NAMESPACES) {
@@ -61,6 +65,13 @@ public final class TestInfra {
                   api.close();
                   kafka.close();
                 }));
+  }
+
+  private static FaultProxy resultsProxy;
+
+  /** The proxy between the app's result producer and the broker. */
+  public static FaultProxy resultsProxy() {
+    return resultsProxy;
   }
 
   public static EmbeddedKafka kafka() {
