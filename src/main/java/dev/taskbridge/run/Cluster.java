@@ -201,6 +201,10 @@ public class Cluster {
       jitter = 50)
   @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
   public KeptnTask writeStatus(KeptnTask task, KeptnTaskStatus status) {
+    if (backwards(task.getStatus(), status)) {
+      // a terminal status never goes back, whoever decided otherwise on an older view
+      return task;
+    }
     Map<String, Object> body = new java.util.LinkedHashMap<>();
     String rv = task.getMetadata().getResourceVersion();
     if (rv != null && !rv.isEmpty()) {
@@ -224,6 +228,13 @@ public class Cluster {
       }
       throw ApiErrors.classify(what, e);
     }
+  }
+
+  /** Whether writing {@code next} over {@code current} would move an ended task back. */
+  static boolean backwards(KeptnTaskStatus current, KeptnTaskStatus next) {
+    return current != null
+        && dev.taskbridge.keptn.KeptnState.of(current.status).isTerminal()
+        && !dev.taskbridge.keptn.KeptnState.of(next.status).isTerminal();
   }
 
   /** Merges annotations into a KeptnTask (the bridge's bookkeeping). */

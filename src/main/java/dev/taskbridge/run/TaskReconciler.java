@@ -261,6 +261,11 @@ public final class TaskReconciler {
   private KeptnTask observe(String key, KeptnTask task, Job job) {
     JobView view = JobView.of(job);
     task = countAttempts(task, view.failed() + cache.podRestarts(job));
+    if (KeptnState.of(status(task).status).isTerminal()) {
+      // the annotation write answered with a copy that has ended meanwhile (another leader, an
+      // overlapping term): this Job view is older than that; nothing to write
+      return task;
+    }
     if (view.state().isTerminal()) {
       return finish(
           key, task, job.getMetadata().getName(), view.state(), view.reason(), view.message());
