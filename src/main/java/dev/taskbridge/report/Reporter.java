@@ -45,6 +45,17 @@ public final class Reporter {
   private final Set<String> phaseDone = ConcurrentHashMap.newKeySet();
   private final Map<String, Map<String, TaskFacts>> tombstones = new ConcurrentHashMap<>();
 
+  /**
+   * Tasks whose next result waits for a log tail this replica cannot read yet, since when: a log
+   * that shows up late (pod cache behind the Job's, a read the API server did not answer) is still
+   * published, and two replicas that overlap publish one result id with one content. After {@link
+   * #LOG_GRACE} the result goes out without it.
+   */
+  private final Map<String, Instant> logsAwaited = new ConcurrentHashMap<>();
+
+  static final Duration LOG_GRACE = Duration.ofSeconds(5);
+  static final Duration LOG_RETRY = Duration.ofMillis(250);
+
   /** In {@link #acked}: the phase result was sent with the task's own results and acknowledged. */
   private static final String PHASE_ACKED = "#phase";
 
@@ -117,7 +128,20 @@ public final class Reporter {
     if (inFlight.contains(key)) {
       return;
     }
-    List<Result> owed = factory.owed(facts, keptnMode, logTails, clock.instant());
+    Instant now = clock.instant();
+    Instant awaited = logsAwaited.get(key);
+    boolean waitForLogs = awaited == null || now.isBefore(awaited.plus(LOG_GRACE));
+    ResultFactory.Owed plan = factory.owed(facts, keptnMode, logTails, now, waitForLogs);
+    List<Result> owed = plan.results();
+    if (plan.logsPending()) {
+      logsAwaited.putIfAbsent(key, now);
+      if (owed.isEmpty()) {
+        queue.enqueueAfter(key, LOG_RETRY);
+        return;
+      }
+    } else {
+      logsAwaited.remove(key);
+    }
     if (!owed.isEmpty()) {
       send(key, withPhase(facts, owed));
     } else if (ResultFactory.settled(facts) && !facts.phasePublished()) {
@@ -286,6 +310,7 @@ public final class Reporter {
     acked.remove(key);
     phaseRecorded.remove(key);
     terminalSeen.remove(key);
+    logsAwaited.remove(key);
   }
 
   /** Results waiting for Kafka, for readiness and tests. */

@@ -13,7 +13,10 @@ import java.util.Map;
 
 /** Decides which results a task owes and what they say. Pure: facts in, results out. */
 public final class ResultFactory {
-  /** Retrieves the last lines of a failed attempt's log; empty when unavailable or turned off. */
+  /**
+   * Retrieves the last lines of a failed attempt's log; empty when unavailable or turned off,
+   * {@code null} while it cannot be read yet (worth asking again shortly).
+   */
   public interface LogTails {
     String tail(TaskFacts task, int attempt);
 
@@ -69,8 +72,23 @@ public final class ResultFactory {
     return source;
   }
 
+  /**
+   * What a task owes: {@code results} in publication order; {@code logsPending} when they stop
+   * short of a result whose log tail cannot be read yet (the rest follow it, in order, later).
+   */
+  public record Owed(List<Result> results, boolean logsPending) {}
+
   /** Results the task owes and has not yet had acknowledged, in publication order. */
   public List<Result> owed(TaskFacts t, boolean keptnMode, LogTails logs, Instant now) {
+    return owed(t, keptnMode, logs, now, false).results();
+  }
+
+  /**
+   * Results the task owes; with {@code waitForLogs}, they stop before the first retrying or failed
+   * result whose log tail is not readable yet, else that tail is empty.
+   */
+  public Owed owed(
+      TaskFacts t, boolean keptnMode, LogTails logs, Instant now, boolean waitForLogs) {
     List<Result> out = new ArrayList<>();
     boolean started = keptnMode || notEmpty(t.status().jobName);
     if (started && !t.published().contains("started")) {
@@ -78,7 +96,11 @@ public final class ResultFactory {
     }
     for (int attempt = 1; attempt <= retriedAttempts(t); attempt++) {
       if (!t.published().contains("retrying." + attempt)) {
-        Result r = retrying(t, attempt, logs.tail(t, attempt), now);
+        String tail = logs.tail(t, attempt);
+        if (tail == null && waitForLogs) {
+          return new Owed(out, true);
+        }
+        Result r = retrying(t, attempt, tail == null ? "" : tail, now);
         put(r.data(), "logUrl", logUrl(t, logs.pod(t, attempt)));
         out.add(r);
       }
@@ -89,11 +111,15 @@ public final class ResultFactory {
       out.add(r);
     } else if (t.state() == KeptnState.Failed && !t.published().contains("failed")) {
       int attempts = attempts(t);
-      Result r = failed(t, attempts == 0 ? "" : logs.tail(t, attempts), now);
+      String tail = attempts == 0 ? "" : logs.tail(t, attempts);
+      if (tail == null && waitForLogs) {
+        return new Owed(out, true);
+      }
+      Result r = failed(t, tail == null ? "" : tail, now);
       put(r.data(), "logUrl", attempts == 0 ? null : logUrl(t, logs.pod(t, attempts)));
       out.add(r);
     }
-    return out;
+    return new Owed(out, false);
   }
 
   /** Whether every result of the task, the terminal one included, has been acknowledged. */

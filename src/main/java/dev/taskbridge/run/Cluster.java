@@ -314,6 +314,10 @@ public class Cluster {
         () -> client.configMaps().inNamespace(namespace).withName(name).delete());
   }
 
+  /**
+   * The last {@code lines} of a pod's log ({@code previous}: its last terminated container's);
+   * empty when the server refuses or the pod is gone, {@code null} when it did not answer now.
+   */
   public String podLogTail(String namespace, String pod, int lines, boolean previous) {
     try {
       var p = client.pods().inNamespace(namespace).withName(pod);
@@ -321,7 +325,8 @@ public class Cluster {
           ? p.terminated().tailingLines(lines).getLog()
           : p.tailingLines(lines).getLog();
     } catch (KubernetesClientException e) {
-      return "";
+      // not now (no answer, 5xx, 429): null, read again; refused or gone for good: no log
+      return ApiErrors.classify("log of " + pod, e) instanceof ApiErrors.Transient ? null : "";
     }
   }
 

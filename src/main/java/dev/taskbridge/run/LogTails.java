@@ -68,34 +68,50 @@ final class LogTails implements ResultFactory.LogTails {
     return attempt <= pods.size() ? pods.get(attempt - 1).getMetadata().getName() : "";
   }
 
+  /**
+   * The log tail of attempt {@code attempt}; empty when there is none to read (tails turned off,
+   * the Job or its pod gone); {@code null} while it cannot be read yet: the Job counts the failed
+   * attempt but this replica's pod cache does not show its pod yet, or the API server did not
+   * answer the read. The caller asks again a little later rather than publish a result that another
+   * replica, or a later look, would publish with the log.
+   */
   @Override
   public String tail(TaskFacts task, int attempt) {
-    if (lines == 0) {
+    if (attempt < 1 || task.status().jobName == null) {
+      return "";
+    }
+    var job = cache.job(task.namespace(), task.status().jobName);
+    if (job == null) {
       return "";
     }
     List<Pod> pods = pods(task);
-    String log;
+    Pod pod;
     if (policy == RestartPolicy.Never) {
       List<Pod> failed =
           pods.stream()
               .filter(p -> p.getStatus() != null && "Failed".equals(p.getStatus().getPhase()))
               .toList();
-      if (attempt < 1 || attempt > failed.size()) {
-        return "";
+      if (attempt > failed.size()) {
+        return JobView.of(job).failed() >= attempt ? null : "";
       }
-      log =
-          cluster.podLogTail(
-              task.namespace(), failed.get(attempt - 1).getMetadata().getName(), lines, false);
+      pod = failed.get(attempt - 1);
     } else {
       if (pods.isEmpty()) {
-        return "";
+        return JobView.of(job).failed() >= attempt ? null : "";
       }
-      log =
-          cluster.podLogTail(
-              task.namespace(), pods.get(pods.size() - 1).getMetadata().getName(), lines, true);
+      pod = pods.get(pods.size() - 1);
     }
-    if (log == null) {
+    if (lines == 0) {
       return "";
+    }
+    String log =
+        cluster.podLogTail(
+            task.namespace(),
+            pod.getMetadata().getName(),
+            lines,
+            policy == RestartPolicy.OnFailure);
+    if (log == null) {
+      return null;
     }
     return log.length() > MAX_CHARS ? log.substring(log.length() - MAX_CHARS) : log;
   }

@@ -69,6 +69,27 @@ class LifecycleTest {
     assertThat(task.getStatus().jobName).isEqualTo(task.getMetadata().getName());
   }
 
+  /**
+   * The API server could not serve the failed attempt's log at first (a 500 on the log read): the
+   * log is read again, and the retrying result still carries it. Two replicas that overlap read the
+   * same log, so one result id keeps one content.
+   */
+  @Test
+  void aLogTheApiServerCouldNotServeAtFirstIsReadAgain() {
+    String def = definition(Script.failTimesThenSucceed(1));
+    Events e = Events.pre(NS, "shop", "1").tasks(def).retries(2);
+    TestInfra.api().failNext("GET", "/log", 500, 2);
+    try {
+      Bus.send(e.binary(Bus.EVENTS));
+      List<Ce> r = awaitResults(e, 4);
+      assertThat(kinds(r))
+          .containsExactly("task.started", "task.retrying.1", "task.succeeded", "phase.finished");
+      assertThat(r.get(1).data().get("logTail").asText()).contains("attempt 1");
+    } finally {
+      TestInfra.api().clearFaults();
+    }
+  }
+
   @Test
   void failsUntilTheBackoffLimit() {
     String def = definition(Script.failAlways());

@@ -109,6 +109,33 @@ class ResultFactoryTest {
   }
 
   @Test
+  void aLogNotReadableYetHoldsBackItsResultAndEverythingAfterIt() {
+    ResultFactory.LogTails secondNotYet = (t, attempt) -> attempt == 2 ? null : "log " + attempt;
+    var facts = facts("t", "Failed", "t", 3, 2, Set.of(), "BackoffLimitExceeded");
+    var waiting = factory.owed(facts, false, secondNotYet, NOW, true);
+    assertThat(waiting.logsPending()).isTrue();
+    assertThat(ids(waiting.results())).containsExactly("t.started", "t.retrying.1");
+    // once the wait is over, the same result goes out, without that log
+    var given = factory.owed(facts, false, secondNotYet, NOW, false);
+    assertThat(given.logsPending()).isFalse();
+    assertThat(ids(given.results()))
+        .containsExactly("t.started", "t.retrying.1", "t.retrying.2", "t.failed");
+    assertThat(given.results().get(2).data()).containsEntry("logTail", "");
+    assertThat(given.results().get(3).data()).containsEntry("logTail", "log 3");
+  }
+
+  @Test
+  void aFailedResultWaitsForItsLastAttemptsLog() {
+    var facts = facts("t", "Failed", "t", 1, 0, Set.of("started"), "BackoffLimitExceeded");
+    var waiting = factory.owed(facts, false, (t, a) -> null, NOW, true);
+    assertThat(waiting.logsPending()).isTrue();
+    assertThat(waiting.results()).isEmpty();
+    assertThat(factory.owed(facts, false, (t, a) -> "the log", NOW, true).results())
+        .singleElement()
+        .satisfies(r -> assertThat(r.data()).containsEntry("logTail", "the log"));
+  }
+
+  @Test
   void taskThatNeverGotAJobOwesOnlyItsFailure() {
     var owed =
         factory.owed(
