@@ -8,6 +8,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -65,6 +66,18 @@ public interface BridgeConfig {
 
   /** HTTP settings. */
   Http http();
+
+  /** CDEvents input. */
+  CdEvents cdevents();
+
+  /** CDEvents input. */
+  interface CdEvents {
+    /**
+     * Namespaces for CDEvents environment ids that are not namespace names ({@code
+     * bridge.cdevents.environments."prod/eu-1"=shop-prod}); an id not listed is the namespace.
+     */
+    Map<String, @Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String> environments();
+  }
 
   /** Authentication of HTTP callers. */
   interface Auth {
@@ -192,6 +205,13 @@ public interface BridgeConfig {
      * {task}}; when set, retrying, succeeded and failed results carry it as {@code logUrl}.
      */
     Optional<String> logUrl();
+
+    /**
+     * Which results are published: {@code taskbridge} (ours), {@code cdevents} (CDEvents taskrun
+     * and pipelinerun events; rejections stay ours) or {@code both}.
+     */
+    @WithDefault("taskbridge")
+    ResultFormat format();
   }
 
   /** Input limits. */

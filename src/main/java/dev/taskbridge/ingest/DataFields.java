@@ -10,11 +10,39 @@ import java.util.Map;
 /** Typed reads of {@code data} fields that record every problem as a {@link FieldError}. */
 final class DataFields {
   private final JsonNode data;
+  private final String prefix;
   private final List<FieldError> errors;
 
   DataFields(JsonNode data, List<FieldError> errors) {
+    this(data, "data.", errors);
+  }
+
+  /** Fields of {@code data} named {@code prefix + name} in errors ({@code "subject.content."}). */
+  DataFields(JsonNode data, String prefix, List<FieldError> errors) {
     this.data = data;
+    this.prefix = prefix;
     this.errors = errors;
+  }
+
+  /**
+   * A nested object's fields; {@code null} (and the error recorded) when it is absent but required,
+   * null or not an object.
+   */
+  DataFields object(String name, boolean required) {
+    boolean wasNull = data.has(name) && data.get(name).isNull();
+    JsonNode n = node(name);
+    String field = prefix + name;
+    if (n == null) {
+      if (required && !wasNull) {
+        errors.add(new FieldError(field, ErrorCode.MISSING_FIELD, field + " is required"));
+      }
+      return null;
+    }
+    if (!n.isObject()) {
+      errors.add(new FieldError(field, ErrorCode.WRONG_TYPE, field + " must be a JSON object"));
+      return null;
+    }
+    return new DataFields(n, field + ".", errors);
   }
 
   /**
@@ -26,7 +54,7 @@ final class DataFields {
     if (n != null && n.isNull()) {
       errors.add(
           new FieldError(
-              "data." + name, ErrorCode.WRONG_TYPE, name + " must not be null (omit it instead)"));
+              prefix + name, ErrorCode.WRONG_TYPE, name + " must not be null (omit it instead)"));
       return null;
     }
     return n;
@@ -35,7 +63,7 @@ final class DataFields {
   String string(String name, boolean required, int maxLength) {
     boolean wasNull = data.has(name) && data.get(name).isNull();
     JsonNode n = node(name);
-    String field = "data." + name;
+    String field = prefix + name;
     if (n == null) {
       if (required && !wasNull) {
         errors.add(new FieldError(field, ErrorCode.MISSING_FIELD, name + " is required"));
@@ -73,7 +101,7 @@ final class DataFields {
 
   List<String> stringList(String name, int maxItems) {
     JsonNode n = node(name);
-    String field = "data." + name;
+    String field = prefix + name;
     if (n == null) {
       return null;
     }
@@ -107,7 +135,7 @@ final class DataFields {
 
   Map<String, String> stringMap(String name, int maxEntries) {
     JsonNode n = node(name);
-    String field = "data." + name;
+    String field = prefix + name;
     if (n == null) {
       return null;
     }
@@ -153,7 +181,7 @@ final class DataFields {
 
   Integer nonNegativeInt(String name) {
     JsonNode n = node(name);
-    String field = "data." + name;
+    String field = prefix + name;
     if (n == null) {
       return null;
     }

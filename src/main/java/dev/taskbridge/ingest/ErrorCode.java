@@ -13,6 +13,10 @@ public final class ErrorCode {
   public static final String UNSUPPORTED_CONTENT_TYPE = "UnsupportedContentType";
   public static final String MISSING_ATTRIBUTE = "MissingAttribute";
   public static final String UNKNOWN_TYPE = "UnknownType";
+
+  /** A CDEvents type of a version the bridge does not read (it does not guess). */
+  public static final String UNSUPPORTED_VERSION = "UnsupportedVersion";
+
   public static final String MISSING_FIELD = "MissingField";
   public static final String EMPTY_FIELD = "EmptyField";
   public static final String WRONG_TYPE = "WrongType";

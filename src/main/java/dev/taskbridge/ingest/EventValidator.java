@@ -43,13 +43,24 @@ public final class EventValidator {
     String id = a.get("id");
     boolean identified = source != null && !source.isEmpty() && id != null && !id.isEmpty();
     String subject = identified ? Names.triggerHash(source, id) : fallbackSubject;
-    String checkTag = CheckType.ofEventType(a.get("type")).map(Enum::name).orElse(UNKNOWN);
+    boolean cdEvent = CdEventsIn.accepted(a.get("type"));
+    String checkTag =
+        cdEvent
+            ? CheckType.post.name()
+            : CheckType.ofEventType(a.get("type")).map(Enum::name).orElse(UNKNOWN);
     if (!read.errors().isEmpty()) {
       return new Intake.Rejected(subject, source, id, checkTag, read.errors());
     }
     List<FieldError> errors = new ArrayList<>();
     CheckType checkType = attributes(a, errors);
-    DeploymentEvent event = data(read.envelope().data(), a, checkType, errors);
+    if (!cdEvent && CdEventsIn.isCdEvent(a.get("type"))) {
+      // a CDEvent the bridge does not read: its data is not ours to check
+      return new Intake.Rejected(subject, source, id, checkTag, List.copyOf(errors));
+    }
+    DeploymentEvent event =
+        cdEvent
+            ? cdEvent(read.envelope().data(), a, errors)
+            : data(read.envelope().data(), a, checkType, errors);
     return errors.isEmpty()
         ? new Intake.Accepted(event)
         : new Intake.Rejected(subject, source, id, checkTag, List.copyOf(errors));
@@ -80,6 +91,13 @@ public final class EventValidator {
     if (type == null || type.isEmpty()) {
       return null;
     }
+    if (CdEventsIn.accepted(type)) {
+      return CheckType.post;
+    }
+    if (CdEventsIn.isCdEvent(type)) {
+      errors.add(CdEventsIn.refusal(type));
+      return null;
+    }
     Optional<CheckType> checkType = CheckType.ofEventType(type);
     if (checkType.isEmpty()) {
       errors.add(
@@ -90,21 +108,80 @@ public final class EventValidator {
                   + CheckType.pre.eventType()
                   + " or "
                   + CheckType.post.eventType()
-                  + ", was "
+                  + " (or dev.cdevents.service.deployed/upgraded.<v>), was "
                   + Safe.excerpt(type)));
       return null;
     }
     return checkType.get();
   }
 
-  private DeploymentEvent data(
-      JsonNode data, Map<String, String> a, CheckType checkType, List<FieldError> errors) {
+  private static boolean isObject(JsonNode data, List<FieldError> errors) {
     if (data == null || data.isNull()) {
       errors.add(new FieldError("data", ErrorCode.MISSING_FIELD, "data is required"));
-      return null;
+      return false;
     }
     if (!data.isObject()) {
       errors.add(new FieldError("data", ErrorCode.WRONG_TYPE, "data must be a JSON object"));
+      return false;
+    }
+    return true;
+  }
+
+  /** A CDEvents service.deployed / upgraded: the post-deployment phase of the mapped app. */
+  private DeploymentEvent cdEvent(JsonNode data, Map<String, String> a, List<FieldError> errors) {
+    if (!isObject(data, errors)) {
+      return null;
+    }
+    CdEventsIn.Mapped m = CdEventsIn.map(data, config.cdevents().environments(), errors);
+    if (m != null) {
+      namespace(m.namespace(), "subject.content.environment.id", errors);
+    }
+    if (!errors.isEmpty()) {
+      return null;
+    }
+    return new DeploymentEvent(
+        a.get("source"),
+        a.get("id"),
+        CheckType.post,
+        traceparent(a),
+        m.namespace(),
+        m.appName(),
+        m.appVersion(),
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        Map.of("cdeventsType", a.get("type"), "artifactId", m.artifactId()));
+  }
+
+  private void namespace(String namespace, String field, List<FieldError> errors) {
+    if (!DNS_LABEL.matcher(namespace).matches()) {
+      errors.add(
+          new FieldError(
+              field,
+              ErrorCode.INVALID_NAME,
+              "namespace must be a DNS-1123 label, was " + Safe.excerpt(namespace)));
+    } else if (!namespaces.allows(namespace)) {
+      errors.add(
+          new FieldError(
+              field,
+              ErrorCode.NAMESPACE_NOT_ALLOWED,
+              "namespace " + namespace + " is not in bridge.namespaces"));
+    }
+  }
+
+  private static String traceparent(Map<String, String> a) {
+    String traceparent = a.get("traceparent");
+    // tracing is best effort: a malformed traceparent is dropped, not fatal
+    return traceparent != null && TRACEPARENT.matcher(traceparent).matches() ? traceparent : null;
+  }
+
+  private DeploymentEvent data(
+      JsonNode data, Map<String, String> a, CheckType checkType, List<FieldError> errors) {
+    if (!isObject(data, errors)) {
       return null;
     }
     DataFields f = new DataFields(data, errors);
@@ -120,19 +197,7 @@ public final class EventValidator {
       }
     }
     if (namespace != null) {
-      if (!DNS_LABEL.matcher(namespace).matches()) {
-        errors.add(
-            new FieldError(
-                "data.namespace",
-                ErrorCode.INVALID_NAME,
-                "namespace must be a DNS-1123 label, was " + Safe.excerpt(namespace)));
-      } else if (!namespaces.allows(namespace)) {
-        errors.add(
-            new FieldError(
-                "data.namespace",
-                ErrorCode.NAMESPACE_NOT_ALLOWED,
-                "namespace " + namespace + " is not in bridge.namespaces"));
-      }
+      namespace(namespace, "data.namespace", errors);
     }
     String appName = f.string("appName", true, MAX_VALUE);
     String appVersion = f.string("appVersion", true, MAX_VALUE);
@@ -165,10 +230,7 @@ public final class EventValidator {
     Integer retries = f.nonNegativeInt("retries");
     Duration timeout = timeout(f, errors);
     Map<String, String> metadata = f.stringMap("metadata", config.limits().maxParameters());
-    String traceparent = a.get("traceparent");
-    if (traceparent != null && !TRACEPARENT.matcher(traceparent).matches()) {
-      traceparent = null; // tracing is best effort: a malformed traceparent is dropped, not fatal
-    }
+    String traceparent = traceparent(a);
     if (!errors.isEmpty()) {
       return null;
     }

@@ -33,8 +33,11 @@ public record Result(
     return id.substring(subject.length() + 1);
   }
 
-  /** The short type for metric tags: {@code task.started}, {@code phase.finished}... */
+  /**
+   * The short type for metric tags: {@code task.started}, {@code phase.finished}, {@code
+   * cdevents.taskrun.started.0.3.0}...
+   */
   public String shortType() {
-    return type.substring(PREFIX.length());
+    return type.startsWith(PREFIX) ? type.substring(PREFIX.length()) : type.substring(4);
   }
 }

@@ -1,6 +1,7 @@
 package dev.taskbridge.report;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.config.ResultFormat;
 import dev.taskbridge.metrics.BridgeMetrics;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -9,6 +10,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +39,8 @@ public class ResultPublisher {
   @Inject BridgeMetrics metrics;
 
   private final CloudEventWriter writer;
+  private final ResultFormat format;
+  private final CdEventsOut cdEvents;
   private final Acknowledgements acks = new Acknowledgements();
 
   /** Sends Kafka has not acknowledged yet, and failures since the last acknowledgement. */
@@ -47,9 +51,36 @@ public class ResultPublisher {
   @Inject
   public ResultPublisher(BridgeConfig config) {
     this.writer = new CloudEventWriter(config.source(), config.results().contentMode());
+    this.format = config.results().format();
+    this.cdEvents = new CdEventsOut(config.source());
   }
 
+  /**
+   * The records one result is published as, in order ({@code bridge.results.format}): ours, its
+   * CDEvent, or both; rejections are always ours.
+   */
+  static List<Result> records(Result r, ResultFormat format, CdEventsOut cdEvents) {
+    if (r.type().equals(Result.REJECTED) || format == ResultFormat.taskbridge) {
+      return List.of(r);
+    }
+    Optional<Result> cd = cdEvents.of(r);
+    if (format == ResultFormat.cdevents) {
+      return cd.map(List::of).orElse(List.of());
+    }
+    return cd.map(c -> List.of(r, c)).orElse(List.of(r));
+  }
+
+  /** Publishes the result in the configured format; completes when Kafka acknowledged it all. */
   public CompletionStage<Void> publish(Result r) {
+    List<Result> records = records(r, format, cdEvents);
+    if (records.size() == 1 && records.get(0) == r) {
+      return send(r);
+    }
+    return CompletableFuture.allOf(
+        records.stream().map(x -> send(x).toCompletableFuture()).toArray(CompletableFuture[]::new));
+  }
+
+  private CompletionStage<Void> send(Result r) {
     CloudEventWriter.Encoded e = writer.encode(r);
     RecordHeaders headers = new RecordHeaders();
     e.headers().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));

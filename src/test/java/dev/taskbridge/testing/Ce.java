@@ -62,6 +62,8 @@ public record Ce(
 
   /** The short kind: task.started, phase.finished, ... */
   public String kind() {
-    return type.substring("dev.taskbridge.".length());
+    return type.startsWith("dev.taskbridge.")
+        ? type.substring("dev.taskbridge.".length())
+        : type.substring("dev.".length());
   }
 }

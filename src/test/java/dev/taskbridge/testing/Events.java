@@ -36,6 +36,28 @@ public final class Events {
     return e;
   }
 
+  /**
+   * A CDEvents {@code service.deployed} / {@code upgraded} of {@code app} (the last segment of the
+   * subject id) in {@code environment}, version from the purl {@code artifactId}.
+   */
+  public static Events cdEvent(String type, String environment, String app, String artifactId) {
+    Events e = new Events();
+    e.type = type;
+    ObjectNode context = e.data.putObject("context");
+    context.put("specversion", "0.5.1");
+    context.put("id", e.id);
+    context.put("source", e.source);
+    context.put("type", type);
+    context.put("timestamp", "2026-12-01T10:00:00Z");
+    ObjectNode subject = e.data.putObject("subject");
+    subject.put("id", "apps/" + app);
+    subject.put("source", e.source);
+    ObjectNode content = subject.putObject("content");
+    content.putObject("environment").put("id", environment);
+    content.put("artifactId", artifactId);
+    return e;
+  }
+
   public Events id(String id) {
     this.id = id;
     return this;

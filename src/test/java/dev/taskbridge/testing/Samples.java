@@ -4,6 +4,7 @@ import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.config.ContentMode;
 import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.config.RestartPolicy;
+import dev.taskbridge.config.ResultFormat;
 import dev.taskbridge.config.RunnerMode;
 import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.DeploymentEvent;
@@ -76,6 +77,7 @@ public final class Samples {
     public int maxEventBytes = 65536;
     public List<BridgeConfig.Rule> rules = List.of();
     public OnTaskFailure onTaskFailure = OnTaskFailure.fail;
+    public Map<String, String> cdEventsEnvironments = Map.of();
 
     /** The configuration as the code sees it, reflecting the fields at call time. */
     public BridgeConfig get() {
@@ -97,6 +99,7 @@ public final class Samples {
                               case "logTailLines" -> 20;
                               case "onTaskFailure" -> onTaskFailure;
                               case "logUrl" -> Optional.empty();
+                              case "format" -> ResultFormat.taskbridge;
                               default -> ContentMode.binary;
                             });
                 case "limits" ->
@@ -110,6 +113,7 @@ public final class Samples {
                             });
                 case "sweep" -> group(BridgeConfig.Sweep.class, n -> Duration.ofSeconds(30));
                 case "rules" -> rules;
+                case "cdevents" -> group(BridgeConfig.CdEvents.class, n -> cdEventsEnvironments);
                 default -> throw new UnsupportedOperationException(name);
               });
     }
