@@ -60,14 +60,65 @@ public class SizeLimit {
 
   void handle(RoutingContext ctx) {
     long length = declared(ctx.request().getHeader("Content-Length"));
+    if (length < 0 && !ctx.request().isEnded()) {
+      chunked(ctx);
+      return;
+    }
     if (length <= max) {
       ctx.next();
       return;
     }
+    refuse(ctx, length, null);
+  }
+
+  /**
+   * A body without {@code Content-Length} (chunked): read here up to the limit and handed on as the
+   * request's body; one byte over, refused like a declared one (the HTTP layer would answer a bare
+   * 413 above its own cap, or hold the whole body first).
+   */
+  private void chunked(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
+    boolean[] over = {false};
+    req.handler(
+        chunk -> {
+          if (over[0]) {
+            return;
+          }
+          if (body.length() + chunk.length() > max) {
+            over[0] = true;
+            req.pause();
+            req.handler(null);
+            req.endHandler(null);
+            refuse(ctx, -1, body.appendBuffer(chunk));
+            return;
+          }
+          body.appendBuffer(chunk);
+        });
+    req.endHandler(
+        v -> {
+          if (!over[0]) {
+            ctx.setBody(body);
+            ctx.next();
+          }
+        });
+    req.resume();
+  }
+
+  /**
+   * Streams the rest of the body through SHA-256 ({@code head}: what was read already) and answers
+   * the size refusal; {@code length} is the declared length, or -1 for a chunked body (then the
+   * bytes seen are reported).
+   */
+  private void refuse(RoutingContext ctx, long declaredLength, io.vertx.core.buffer.Buffer head) {
     HttpServerRequest req = ctx.request();
     MessageDigest sha = sha256();
     long[] seen = {0};
     boolean[] done = {false};
+    if (head != null) {
+      sha.update(head.getBytes());
+      seen[0] = head.length();
+    }
     Runnable refuse =
         () -> {
           if (done[0]) {
@@ -89,7 +140,10 @@ public class SizeLimit {
                           EventsResource.problemBody(
                               413,
                               "Event too large",
-                              ingest.tooLargeHttp(headers, length, subject))))
+                              ingest.tooLargeHttp(
+                                  headers,
+                                  declaredLength < 0 ? seen[0] : declaredLength,
+                                  subject))))
               .onComplete(
                   ar -> {
                     if (ctx.response().ended()) {

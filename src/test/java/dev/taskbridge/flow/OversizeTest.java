@@ -93,4 +93,61 @@ class OversizeTest {
                 Bus.results().forTrigger(subject).stream()
                     .anyMatch(c -> c.kind().equals("event.rejected")));
   }
+
+  static final java.net.http.HttpClient CLIENT =
+      java.net.http.HttpClient.newBuilder()
+          .version(java.net.http.HttpClient.Version.HTTP_1_1)
+          .build();
+
+  /** A chunked upload (no Content-Length) of {@code body}, with ce headers of {@code id}. */
+  static java.net.http.HttpResponse<String> chunked(String id, byte[] body) throws Exception {
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(
+                    "http://localhost:" + io.restassured.RestAssured.port + "/events"))
+            .header("ce-specversion", "1.0")
+            .header("ce-id", id)
+            .header("ce-source", "ci/oversize")
+            .header("ce-type", "dev.taskbridge.deployment.pre")
+            .header("Content-Type", "application/json")
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(body)))
+            .build();
+    return CLIENT.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aChunkedUploadOverTheLimitIsRefusedTheSameWayAndOneWithinItIsAdmitted() throws Exception {
+    for (int size : new int[] {100 * 1024, 3 * 1024 * 1024}) {
+      String id = "chunked-" + UUID.randomUUID();
+      String subject = Names.triggerHash("ci/oversize", id);
+      double before = tooLarge();
+      var r = chunked(id, body(size));
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(413);
+      assertThat(r.headers().firstValue("content-type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+      var problem = io.restassured.path.json.JsonPath.from(r.body());
+      assertThat(problem.getString("errors[0].code")).isEqualTo("TooLarge");
+      assertThat(problem.getString("subject")).isEqualTo(subject);
+      assertThat(problem.getString("errors[0].message")).contains(Integer.toString(size));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  Bus.results().forTrigger(subject).stream()
+                      .anyMatch(c -> c.kind().equals("event.rejected")));
+      await().atMost(Duration.ofSeconds(10)).until(() -> tooLarge() == before + 1);
+    }
+    // within the limit, a chunked body reaches the endpoint whole
+    String id = "chunked-ok-" + UUID.randomUUID();
+    var ok =
+        chunked(
+            id,
+            "{\"namespace\":\"team-a\",\"appName\":\"shop\",\"appVersion\":\"1\",\"tasks\":[]}"
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+    assertThat(io.restassured.path.json.JsonPath.from(ok.body()).getString("triggerId"))
+        .isEqualTo(Names.triggerHash("ci/oversize", id));
+  }
 }

@@ -54,6 +54,33 @@ class PackagedAppIT {
                   assertThat(Bus.results().forTrigger(e.trigger()))
                       .extracting(Ce::kind)
                       .containsExactly("task.started", "task.succeeded", "phase.finished"));
+      // a CDEvents service.deployed runs the app's post-deployment tasks
+      dev.taskbridge.keptn.KeptnAppContext ctx = new dev.taskbridge.keptn.KeptnAppContext();
+      ctx.setMetadata(
+          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+              .withName("packaged-shop")
+              .withNamespace("team-a")
+              .build());
+      ctx.setSpec(new dev.taskbridge.keptn.KeptnAppContextSpec());
+      ctx.getSpec().postDeploymentTasks = java.util.List.of("packaged-check");
+      TestInfra.client()
+          .resources(dev.taskbridge.keptn.KeptnAppContext.class)
+          .resource(ctx)
+          .createOr(r -> r.update());
+      Events cd =
+          Events.cdEvent(
+              "dev.cdevents.service.deployed.0.3.0",
+              "team-a",
+              "packaged-shop",
+              "pkg:oci/packaged-shop@sha256%3Aabc");
+      Bus.send(cd.binary(Bus.EVENTS));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .untilAsserted(
+              () ->
+                  assertThat(Bus.results().forTrigger(cd.trigger()))
+                      .extracting(Ce::kind)
+                      .containsExactly("task.started", "task.succeeded", "phase.finished"));
       assertThat(app.output()).doesNotContain("SANDBOX").doesNotContain("sandbox ready");
       assertThat(app.body("/q/metrics")).contains("taskbridge_tasks_started_total");
     }
@@ -76,7 +103,9 @@ class PackagedAppIT {
     "bridge.limits.max-tasks, 0",
     "bridge.results.on-task-failure, ignore",
     "bridge.keptn-namespace, Not_A_Namespace",
-    "bridge.sweep.every, often"
+    "bridge.sweep.every, often",
+    "bridge.results.format, xml",
+    "bridge.cdevents.environments.\"prod/eu-1\", elsewhere"
   })
   void badConfigurationStopsStartUpNamingTheKey(String key, String value) {
     Map<String, String> props = external();
