@@ -68,17 +68,10 @@ public class Sandbox {
               .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
               .create();
         }
-        try (InputStream in = Sandbox.class.getClassLoader().getResourceAsStream(SAMPLES)) {
-          List<HasMetadata> samples = Serialization.unmarshal(in);
-          for (HasMetadata o : samples) {
-            c.resource(o).inNamespace(o.getMetadata().getNamespace()).create();
-          }
-        }
+        loadSamples(c);
       }
       simulator =
-          new JobSimulator(api)
-              .script("sandbox-always-fails", Script.failAlways())
-              .script("sandbox-flaky", Script.failTimesThenSucceed(2))
+          scripted(new JobSimulator(api))
               .defaultScript(Script.succeed().taking(Duration.ofSeconds(2)))
               .start();
     }
@@ -125,5 +118,26 @@ public class Sandbox {
       kafka.close();
       kafka = null;
     }
+  }
+
+  /** The sample definitions and app context of {@code sandbox/samples.yaml}, created or updated. */
+  public static void loadSamples(KubernetesClient c) {
+    try (InputStream in = Sandbox.class.getClassLoader().getResourceAsStream(SAMPLES)) {
+      List<HasMetadata> samples = Serialization.unmarshal(in);
+      for (HasMetadata o : samples) {
+        c.resource(o).inNamespace(o.getMetadata().getNamespace()).createOr(r -> r.update());
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * How the samples behave: {@code sandbox-flaky} fails twice, {@code sandbox-always-fails} fails.
+   */
+  public static JobSimulator scripted(JobSimulator simulator) {
+    return simulator
+        .script("sandbox-always-fails", Script.failAlways())
+        .script("sandbox-flaky", Script.failTimesThenSucceed(2));
   }
 }
