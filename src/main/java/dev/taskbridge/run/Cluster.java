@@ -14,12 +14,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * Every Kubernetes API call the bridge makes, each retried with backoff on transient failures (no
@@ -43,56 +41,28 @@ public class Cluster {
    */
 
   /** Creates a KeptnTask; false when it already existed (the event was seen before). */
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 6,
-      delay = 100,
-      maxDuration = 6,
-      durationUnit = ChronoUnit.SECONDS,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.INGEST)
   public boolean createTask(KeptnTask task) {
     return create(
         "create KeptnTask " + task.getMetadata().getName(),
         () -> client.resources(KeptnTask.class).resource(task).create());
   }
 
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 4,
-      delay = 100,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.RUN)
   public boolean createJob(Job job) {
     return create(
         "create Job " + job.getMetadata().getName(),
         () -> client.batch().v1().jobs().resource(job).create());
   }
 
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 4,
-      delay = 100,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.RUN)
   public boolean createConfigMap(ConfigMap cm) {
     return create(
         "create ConfigMap " + cm.getMetadata().getName(),
         () -> client.configMaps().resource(cm).create());
   }
 
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 6,
-      delay = 100,
-      maxDuration = 6,
-      durationUnit = ChronoUnit.SECONDS,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.INGEST)
   public Optional<KeptnAppContext> appContext(String namespace, String name) {
     return get(
         "get KeptnAppContext " + name,
@@ -104,15 +74,7 @@ public class Cluster {
    * informer's cache first, then (a miss may be a definition created a moment ago) by asking the
    * API server.
    */
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 6,
-      delay = 100,
-      maxDuration = 6,
-      durationUnit = ChronoUnit.SECONDS,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.INGEST)
   public Optional<FoundDefinition> definition(
       String namespace, String fallbackNamespace, String name) {
     for (String ns : new String[] {namespace, fallbackNamespace}) {
@@ -136,15 +98,7 @@ public class Cluster {
   }
 
   /** The KeptnTasks the cluster already has for one deployment event (its trigger label). */
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 6,
-      delay = 100,
-      maxDuration = 6,
-      durationUnit = ChronoUnit.SECONDS,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.INGEST)
   public java.util.List<KeptnTask> tasksOfTrigger(String namespace, String triggerHash) {
     java.util.List<KeptnTask> found =
         call(
@@ -161,26 +115,14 @@ public class Cluster {
   }
 
   /** A KeptnTask as the API server has it now (not the informer's copy). */
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 4,
-      delay = 100,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.RUN)
   public Optional<KeptnTask> task(String namespace, String name) {
     return get(
         "get KeptnTask " + name,
         () -> client.resources(KeptnTask.class).inNamespace(namespace).withName(name).get());
   }
 
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 4,
-      delay = 100,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.RUN)
   public Optional<Job> job(String namespace, String name) {
     return get(
         "get Job " + name,
@@ -193,13 +135,7 @@ public class Cluster {
    * leader, a lagging cache) is refused ({@link ApiErrors.Conflict}) instead of moving the task
    * backwards.
    */
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = {ApiErrors.Throttled.class, ApiErrors.Conflict.class},
-      maxRetries = 6,
-      delay = 100,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.STATUS)
   public KeptnTask writeStatus(KeptnTask task, KeptnTaskStatus status) {
     if (backwards(task.getStatus(), status)) {
       // a terminal status never goes back, whoever decided otherwise on an older view
@@ -238,13 +174,7 @@ public class Cluster {
   }
 
   /** Merges annotations into a KeptnTask (the bridge's bookkeeping). */
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 6,
-      delay = 100,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.WRITE)
   public KeptnTask annotate(String namespace, String name, Map<String, String> annotations) {
     return patchMetadata(namespace, name, Map.of("annotations", annotations));
   }
@@ -253,13 +183,7 @@ public class Cluster {
    * Merges annotations into a KeptnTask and labels it {@link Keys#DONE} in the same write: it owes
    * nothing any more, leaves the informer's cache and the sweep's selection.
    */
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 6,
-      delay = 100,
-      jitter = 50)
-  @ExponentialBackoff(maxDelay = 5, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(ApiGuards.WRITE)
   public KeptnTask markDone(String namespace, String name, Map<String, String> annotations) {
     return patchMetadata(
         namespace, name, Map.of("annotations", annotations, "labels", Map.of(Keys.DONE, "true")));
@@ -291,12 +215,7 @@ public class Cluster {
   }
 
   /** Stops a cancelled task's Job (and its pods) and removes its code ConfigMap. */
-  @Retry(
-      retryOn = ApiErrors.Transient.class,
-      abortOn = ApiErrors.Throttled.class,
-      maxRetries = 4,
-      delay = 100,
-      jitter = 50)
+  @ApplyGuard(ApiGuards.RUN)
   public void deleteRun(String namespace, String name) {
     call(
         "delete Job " + name,
