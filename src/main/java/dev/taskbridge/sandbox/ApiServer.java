@@ -5,13 +5,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,17 +22,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fabric8's Kubernetes API server in CRUD mode, with Keptn's CRDs installed (so the status
- * subresource behaves as on a real server), serving pod logs that the Job simulator writes,
- * recording every request, and able to answer chosen requests with errors (fault injection for
- * tests).
+ * Fabric8's Kubernetes API server in CRUD mode, with Keptn's CRDs installed (generated from our
+ * model, {@link KeptnCrds}; so the status subresource behaves as on a real server), serving pod
+ * logs that the Job simulator writes, recording every request, and able to answer chosen requests
+ * with errors (fault injection for tests).
  */
 public final class ApiServer implements AutoCloseable {
-  public static final List<String> CRDS =
-      List.of(
-          "keptn-crds/lifecycle.keptn.sh_keptntasks.yaml",
-          "keptn-crds/lifecycle.keptn.sh_keptntaskdefinitions.yaml",
-          "keptn-crds/lifecycle.keptn.sh_keptnappcontexts.yaml");
   private static final Pattern LOG_PATH =
       Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(\\?.*)?");
 
@@ -91,13 +84,9 @@ public final class ApiServer implements AutoCloseable {
     try {
       ApiServer s = new ApiServer(port);
       try (KubernetesClient c = s.client()) {
-        for (String crd : CRDS) {
-          try (InputStream in = ApiServer.class.getClassLoader().getResourceAsStream(crd)) {
-            CustomResourceDefinition d =
-                Serialization.unmarshal(in, CustomResourceDefinition.class);
-            c.apiextensions().v1().customResourceDefinitions().resource(d).create();
-            s.discovery.crd(d);
-          }
+        for (CustomResourceDefinition d : KeptnCrds.generate()) {
+          c.apiextensions().v1().customResourceDefinitions().resource(d).create();
+          s.discovery.crd(d);
         }
       }
       return s;

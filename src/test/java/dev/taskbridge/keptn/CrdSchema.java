@@ -8,50 +8,79 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.taskbridge.sandbox.KeptnCrds;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Validates objects against the v1 {@code openAPIV3Schema} of Keptn's real CRDs, strictly: a field
- * the schema does not declare is an error, because a real API server would silently prune it.
+ * Validates objects against the v1 {@code openAPIV3Schema} of a CRD, strictly: a field the schema
+ * does not declare is an error, because a real API server would silently prune it. {@link
+ * #keptnTask()} and its siblings check both Keptn's published CRDs (read from ../shared/keptn-crds,
+ * the data contract; not part of this project) and the ones the bridge generates from its own model
+ * for the sandbox and standalone installs ({@link KeptnCrds}).
  */
 public final class CrdSchema {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private final JsonSchema schema;
+  static final Path KEPTN = Path.of("..", "shared", "keptn-crds");
+  private final Map<String, JsonSchema> schemas = new LinkedHashMap<>();
 
-  private CrdSchema(JsonNode openApi) {
-    this.schema =
-        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
-            .getSchema(strict(openApi.deepCopy()));
+  private CrdSchema() {}
+
+  private CrdSchema with(String name, JsonNode crd) {
+    for (JsonNode v : crd.at("/spec/versions")) {
+      if ("v1".equals(v.get("name").asText())) {
+        ObjectNode root = (ObjectNode) v.at("/schema/openAPIV3Schema").deepCopy();
+        // what every API server serves for a custom resource, declared or not
+        ObjectNode props =
+            root.has("properties")
+                ? (ObjectNode) root.get("properties")
+                : root.putObject("properties");
+        props.putIfAbsent("apiVersion", YAML.createObjectNode().put("type", "string"));
+        props.putIfAbsent("kind", YAML.createObjectNode().put("type", "string"));
+        props.putIfAbsent("metadata", YAML.createObjectNode().put("type", "object"));
+        schemas.put(
+            name,
+            JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(strict(root)));
+        return this;
+      }
+    }
+    throw new IllegalArgumentException("no v1 in " + name);
   }
 
-  public static CrdSchema of(String crdResource) {
-    try (InputStream in = CrdSchema.class.getClassLoader().getResourceAsStream(crdResource)) {
-      JsonNode crd = YAML.readTree(in);
-      for (JsonNode v : crd.at("/spec/versions")) {
-        if ("v1".equals(v.get("name").asText())) {
-          return new CrdSchema(v.at("/schema/openAPIV3Schema"));
-        }
-      }
-      throw new IllegalArgumentException("no v1 in " + crdResource);
+  /** Keptn's published CRD of {@code plural} and the generated one. */
+  static CrdSchema of(String plural) {
+    try {
+      JsonNode keptn =
+          YAML.readTree(Files.readString(KEPTN.resolve("lifecycle.keptn.sh_" + plural + ".yaml")));
+      CustomResourceDefinition generated =
+          KeptnCrds.generate().stream()
+              .filter(d -> d.getSpec().getNames().getPlural().equals(plural))
+              .findFirst()
+              .orElseThrow();
+      return new CrdSchema()
+          .with("Keptn's", keptn)
+          .with("generated", new ObjectMapper().readTree(Serialization.asJson(generated)));
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
   }
 
   public static CrdSchema keptnTask() {
-    return of("keptn-crds/lifecycle.keptn.sh_keptntasks.yaml");
+    return of("keptntasks");
   }
 
   public static CrdSchema keptnTaskDefinition() {
-    return of("keptn-crds/lifecycle.keptn.sh_keptntaskdefinitions.yaml");
+    return of("keptntaskdefinitions");
   }
 
   public static CrdSchema keptnAppContext() {
-    return of("keptn-crds/lifecycle.keptn.sh_keptnappcontexts.yaml");
+    return of("keptnappcontexts");
   }
 
   /** Serialises {@code object} as the Kubernetes client would and returns every violation. */
@@ -62,8 +91,13 @@ public final class CrdSchema {
     } catch (java.io.IOException e) {
       throw new IllegalStateException(e);
     }
-    Set<ValidationMessage> errors = schema.validate(json);
-    return errors.stream().map(ValidationMessage::getMessage).collect(Collectors.toSet());
+    Set<String> all = new java.util.TreeSet<>();
+    schemas.forEach(
+        (name, schema) ->
+            schema.validate(json).stream()
+                .map(ValidationMessage::getMessage)
+                .forEach(m -> all.add(name + " CRD: " + m)));
+    return all;
   }
 
   /** Objects with declared properties admit no others (what pruning would drop). */

@@ -79,6 +79,55 @@ class KeptnSchemaTest {
     assertThat(CrdSchema.keptnAppContext().violations(c)).isEmpty();
   }
 
+  /**
+   * The generated CRDs (sandbox, tests, standalone installs) name the same group, kinds and scope
+   * as Keptn's published ones, serve v1 with a status subresource, and declare every spec and
+   * status field of Keptn's v1 schema that the bridge's model has (nothing it writes is pruned).
+   */
+  @Test
+  void theGeneratedCrdsMatchKeptnsWhereTheBridgeWrites() throws Exception {
+    var yaml =
+        new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var generated = dev.taskbridge.sandbox.KeptnCrds.generate();
+    assertThat(generated).hasSize(3);
+    for (var crd : generated) {
+      String plural = crd.getSpec().getNames().getPlural();
+      var keptn =
+          yaml.readTree(
+              java.nio.file.Files.readString(
+                  CrdSchema.KEPTN.resolve("lifecycle.keptn.sh_" + plural + ".yaml")));
+      assertThat(crd.getSpec().getGroup()).isEqualTo(keptn.at("/spec/group").asText());
+      assertThat(crd.getSpec().getNames().getKind())
+          .isEqualTo(keptn.at("/spec/names/kind").asText());
+      assertThat(crd.getSpec().getScope()).isEqualTo(keptn.at("/spec/scope").asText());
+      var v1 = crd.getSpec().getVersions().get(0);
+      assertThat(v1.getName()).isEqualTo("v1");
+      assertThat(v1.getServed()).isTrue();
+      assertThat(v1.getStorage()).isTrue();
+      var ours = json.readTree(Serialization.asJson(v1.getSchema().getOpenAPIV3Schema()));
+      com.fasterxml.jackson.databind.JsonNode theirs = null;
+      for (var v : keptn.at("/spec/versions")) {
+        if (v.path("name").asText().equals("v1")) {
+          theirs = v.at("/schema/openAPIV3Schema");
+        }
+      }
+      assertThat(theirs).isNotNull();
+      for (String part : List.of("spec", "status")) {
+        var ourFields = ours.at("/properties/" + part + "/properties");
+        var theirFields = theirs.at("/properties/" + part + "/properties");
+        for (var it = ourFields.fieldNames(); it.hasNext(); ) {
+          String f = it.next();
+          assertThat(theirFields.has(f))
+              .as("%s %s.%s is a field of Keptn's CRD", plural, part, f)
+              .isTrue();
+        }
+      }
+      assertThat(v1.getSubresources().getStatus()).as(plural + " status subresource").isNotNull();
+    }
+  }
+
   @Test
   void schemaCheckCatchesFieldsAServerWouldPrune() {
     KeptnTask task = new KeptnTask();
