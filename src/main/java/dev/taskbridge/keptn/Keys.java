@@ -5,7 +5,6 @@ public final class Keys {
   public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   public static final String PART_OF = "app.kubernetes.io/part-of";
   public static final String PRODUCT = "keptn-task-bridge";
-  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + PRODUCT;
 
   private static final String P = "taskbridge.dev/";
 

@@ -37,17 +37,6 @@ public final class Names {
     return checkType.name() + "-" + part + "-" + hash;
   }
 
-  /** The ConfigMap that carries a definition's inline code into the task's namespace. */
-  public static String inlineCodeConfigMap(String definition, String codeHash) {
-    String prefix = "taskbridge-fn-";
-    int room = MAX_NAME - prefix.length() - 11;
-    String part = definition.length() > room ? definition.substring(0, room) : definition;
-    while (part.endsWith("-") || part.endsWith(".")) {
-      part = part.substring(0, part.length() - 1);
-    }
-    return prefix + part + "-" + codeHash.substring(0, 10);
-  }
-
   public static String sha256Hex(String s) {
     return sha256Hex(s.getBytes(StandardCharsets.UTF_8));
   }

@@ -13,7 +13,5 @@ public final class Reasons {
   /** The task's container image is not in {@code bridge.runner.allowed-images}. */
   public static final String IMAGE_NOT_ALLOWED = "ImageNotAllowed";
 
-  public static final String NONE = "none";
-
   private Reasons() {}
 }
