@@ -154,7 +154,8 @@ public final class EventValidator {
         null,
         null,
         null,
-        Map.of("cdeventsType", a.get("type"), "artifactId", m.artifactId()));
+        Map.of("cdeventsType", a.get("type"), "artifactId", m.artifactId()),
+        a.get("type"));
   }
 
   private void namespace(String namespace, String field, List<FieldError> errors) {

@@ -26,7 +26,7 @@ public final class DesiredTask {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(Keys.TRIGGER_SOURCE, e.source());
     annotations.put(Keys.TRIGGER_ID, e.id());
-    annotations.put(Keys.TRIGGER_TYPE, e.checkType().eventType());
+    annotations.put(Keys.TRIGGER_TYPE, e.type());
     annotations.put(Keys.TRIGGER_TASKS, Integer.toString(plan.tasks().size()));
     annotations.put(Keys.RECEIVED_AT, receivedAt.toString());
     if (planned.definition() != null) {

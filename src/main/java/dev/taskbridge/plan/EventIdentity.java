@@ -26,7 +26,7 @@ public final class EventIdentity {
     if (existing.isEmpty()) {
       return Optional.empty();
     }
-    String type = plan.event().checkType().eventType();
+    String type = plan.event().type();
     Set<String> planned =
         plan.tasks().stream().map(PlannedTask::definitionName).collect(Collectors.toSet());
     Set<String> before = new TreeSet<>();

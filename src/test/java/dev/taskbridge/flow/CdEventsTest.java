@@ -140,6 +140,14 @@ class CdEventsTest {
           .body("tasks[0].taskDefinition", equalTo(app))
           .body("duplicate", equalTo(i == 1));
     }
+    // our own post event under the CDEvent's (source, id) is another event: refused
+    given()
+        .contentType("application/cloudevents+json")
+        .body(Events.post(NS, app, "2.0").source(e.source()).id(e.id()).structuredJson())
+        .post("/events")
+        .then()
+        .statusCode(409)
+        .body("errors[0].code", equalTo("IdConflict"));
     Bus.awaitPhase(e.trigger(), Duration.ofSeconds(60));
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(30))

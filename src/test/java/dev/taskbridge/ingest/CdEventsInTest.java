@@ -97,6 +97,7 @@ class CdEventsInTest {
     assertThat(e.tasks()).as("from the KeptnAppContext, else the rules").isNull();
     assertThat(e.triggerHash()).isEqualTo(Names.triggerHash("/spinnaker", "cd-1"));
     assertThat(e.metadata()).containsEntry("cdeventsType", type);
+    assertThat(e.type()).as("part of the identity").isEqualTo(type);
   }
 
   @Test

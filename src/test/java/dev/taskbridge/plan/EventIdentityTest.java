@@ -51,12 +51,48 @@ class EventIdentityTest {
         new ObjectMetaBuilder()
             .withName(Names.taskName(type, definition, "ci/jenkins", "build-7"))
             .withAnnotations(
-                Map.of(
-                    Keys.TRIGGER_TYPE, type.eventType(), Keys.TRIGGER_TASKS, Integer.toString(of)))
+                new java.util.HashMap<>(
+                    Map.of(
+                        Keys.TRIGGER_TYPE,
+                        type.eventType(),
+                        Keys.TRIGGER_TASKS,
+                        Integer.toString(of))))
             .build());
     t.setSpec(new KeptnTaskSpec());
     t.getSpec().taskDefinition = definition;
     return t;
+  }
+
+  /** A CDEvents service.deployed and our own post event under one id are two events. */
+  @Test
+  void aCdEventAndOurOwnPostEventUnderOneIdConflict() {
+    Plan ours = plan(CheckType.post, "a");
+    DeploymentEvent e = ours.event();
+    DeploymentEvent cd =
+        new DeploymentEvent(
+            e.source(),
+            e.id(),
+            e.checkType(),
+            null,
+            e.namespace(),
+            e.appName(),
+            e.appVersion(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            "dev.cdevents.service.deployed.0.3.0");
+    KeptnTask first = existing(CheckType.post, "a", 1);
+    first.getMetadata().getAnnotations().put(Keys.TRIGGER_TYPE, cd.type());
+    assertThat(EventIdentity.conflict(ours, List.of(first)))
+        .hasValueSatisfying(m -> assertThat(m).contains("dev.cdevents.service.deployed.0.3.0"));
+    assertThat(EventIdentity.conflict(new Plan(cd, cd.triggerHash(), ours.tasks()), List.of(first)))
+        .as("the same CDEvent again is a duplicate")
+        .isEmpty();
   }
 
   @Test
