@@ -1,7 +1,7 @@
 package dev.taskbridge.report;
 
 import dev.taskbridge.keptn.KeptnState;
-import java.time.Instant;
+import dev.taskbridge.keptn.Timestamps;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -87,19 +87,11 @@ public record PhaseFacts(
   }
 
   private static String min(String a, String b) {
-    return a == null ? b : b == null ? a : instant(a).compareTo(instant(b)) <= 0 ? a : b;
+    return Timestamps.earliest(a, b);
   }
 
   private static String max(String a, String b) {
-    return a == null ? b : b == null ? a : instant(a).compareTo(instant(b)) >= 0 ? a : b;
-  }
-
-  private static Instant instant(String s) {
-    try {
-      return Instant.parse(s);
-    } catch (RuntimeException e) {
-      return Instant.EPOCH;
-    }
+    return Timestamps.latest(a, b);
   }
 
   private static String nz(String s) {

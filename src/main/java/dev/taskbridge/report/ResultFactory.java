@@ -284,11 +284,11 @@ public final class ResultFactory {
   }
 
   static Double durationSeconds(String start, String end) {
-    try {
-      return Duration.between(Instant.parse(start), Instant.parse(end)).toMillis() / 1000.0;
-    } catch (RuntimeException e) {
-      return null;
-    }
+    var from = dev.taskbridge.keptn.Timestamps.parse(start);
+    var to = dev.taskbridge.keptn.Timestamps.parse(end);
+    return from.isEmpty() || to.isEmpty()
+        ? null
+        : Duration.between(from.get(), to.get()).toMillis() / 1000.0;
   }
 
   private static boolean notEmpty(String s) {

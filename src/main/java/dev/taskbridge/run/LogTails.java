@@ -1,6 +1,7 @@
 package dev.taskbridge.run;
 
 import dev.taskbridge.config.RestartPolicy;
+import dev.taskbridge.keptn.Timestamps;
 import dev.taskbridge.report.ResultFactory;
 import dev.taskbridge.report.TaskFacts;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,12 +29,13 @@ final class LogTails implements ResultFactory.LogTails {
     this.policy = policy;
   }
 
-  private static java.time.Instant instant(String s) {
-    try {
-      return java.time.Instant.parse(s);
-    } catch (RuntimeException e) {
-      return java.time.Instant.EPOCH;
-    }
+  /** Pods in creation order (same-second timestamps: by name). */
+  static List<Pod> byCreation(List<Pod> pods) {
+    List<Pod> sorted = new ArrayList<>(pods);
+    sorted.sort(
+        Comparator.comparing((Pod p) -> Timestamps.orEpoch(p.getMetadata().getCreationTimestamp()))
+            .thenComparing(p -> p.getMetadata().getName()));
+    return sorted;
   }
 
   /** The Job's pods in creation order (same-second timestamps: by name). */
@@ -45,11 +47,7 @@ final class LogTails implements ResultFactory.LogTails {
     if (job == null) {
       return List.of();
     }
-    List<Pod> pods = new ArrayList<>(cache.podsOf(job));
-    pods.sort(
-        Comparator.comparing((Pod p) -> instant(p.getMetadata().getCreationTimestamp()))
-            .thenComparing(p -> p.getMetadata().getName()));
-    return pods;
+    return byCreation(cache.podsOf(job));
   }
 
   /**
@@ -121,10 +119,7 @@ final class LogTails implements ResultFactory.LogTails {
    * (its current state, else its last one, as after an {@code OnFailure} restart).
    */
   static String terminationMessage(List<Pod> jobPods) {
-    List<Pod> pods = new ArrayList<>(jobPods);
-    pods.sort(
-        Comparator.comparing((Pod p) -> instant(p.getMetadata().getCreationTimestamp()))
-            .thenComparing(p -> p.getMetadata().getName()));
+    List<Pod> pods = byCreation(jobPods);
     for (int i = pods.size() - 1; i >= 0; i--) {
       var st = pods.get(i).getStatus();
       if (st == null || st.getContainerStatuses() == null) {

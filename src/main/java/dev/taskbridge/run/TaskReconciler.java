@@ -438,10 +438,6 @@ public final class TaskReconciler {
   }
 
   static Instant instant(String s) {
-    try {
-      return s == null ? null : Instant.parse(s);
-    } catch (RuntimeException e) {
-      return null;
-    }
+    return dev.taskbridge.keptn.Timestamps.parse(s).orElse(null);
   }
 }

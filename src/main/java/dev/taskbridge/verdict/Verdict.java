@@ -160,18 +160,10 @@ public record Verdict(
   }
 
   private static String earliest(String a, String b) {
-    return a == null ? b : b == null ? a : instant(a).isAfter(instant(b)) ? b : a;
+    return dev.taskbridge.keptn.Timestamps.earliest(a, b);
   }
 
   private static String latest(String a, String b) {
-    return a == null ? b : b == null ? a : instant(b).isAfter(instant(a)) ? b : a;
-  }
-
-  private static Instant instant(String s) {
-    try {
-      return Instant.parse(s);
-    } catch (RuntimeException e) {
-      return Instant.EPOCH;
-    }
+    return dev.taskbridge.keptn.Timestamps.latest(a, b);
   }
 }
