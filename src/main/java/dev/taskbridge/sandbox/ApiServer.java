@@ -262,7 +262,11 @@ public final class ApiServer implements AutoCloseable {
       }
       return new MockResponse().setResponseCode(200).setBody(tail(log, m.group(3)));
     }
-    MockResponse answer = crud.dispatch(request);
+    MockResponse answer =
+        IndexedCrudDispatcher.isEventSearch(request.getMethod(), path)
+                && crud instanceof IndexedCrudDispatcher indexed
+            ? indexed.searchEvents(path)
+            : crud.dispatch(request);
     for (Fault f : losing) {
       if (f.matches().test(request.getMethod(), path)) {
         synchronized (f) {

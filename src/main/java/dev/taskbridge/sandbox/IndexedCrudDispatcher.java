@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.CrudDispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
 import java.lang.reflect.Field;
 import java.util.AbstractMap;
 import java.util.Collections;
@@ -52,6 +53,67 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       }
     }
     return null;
+  }
+
+  private static final java.util.regex.Pattern EVENTS =
+      java.util.regex.Pattern.compile("/api/v1/(namespaces/[^/]+/)?events\\?(.*)");
+
+  /**
+   * Lists of core Events filtered by an {@code involvedObject.*} field selector, as a real server
+   * does ({@code kubectl describe} asks for the Events of one object that way; the stock dispatcher
+   * knows only {@code metadata.*} fields).
+   */
+  static boolean isEventSearch(String method, String path) {
+    java.util.regex.Matcher m = EVENTS.matcher(path);
+    return "GET".equals(method) && m.matches() && m.group(2).contains("involvedObject");
+  }
+
+  /** Answers an {@link #isEventSearch} request. */
+  MockResponse searchEvents(String path) {
+    java.util.regex.Matcher m = EVENTS.matcher(path);
+    m.matches();
+    Map<String, String> wanted = new HashMap<>();
+    StringBuilder rest = new StringBuilder();
+    for (String param : m.group(2).split("&")) {
+      String decoded = java.net.URLDecoder.decode(param, java.nio.charset.StandardCharsets.UTF_8);
+      if (decoded.startsWith("fieldSelector=")) {
+        for (String term : decoded.substring("fieldSelector=".length()).split(",")) {
+          String[] kv = term.split("==?", 2);
+          if (kv.length == 2 && kv[0].startsWith("involvedObject.")) {
+            wanted.put(kv[0].substring("involvedObject.".length()), kv[1]);
+          }
+        }
+      } else if (!decoded.startsWith("limit=")) {
+        rest.append(rest.isEmpty() ? "" : "&").append(param);
+      }
+    }
+    String base = path.substring(0, path.indexOf('?')) + (rest.isEmpty() ? "" : "?" + rest);
+    MockResponse all = handleGet(base);
+    if (all.code() != 200) {
+      return all;
+    }
+    try {
+      var json = new com.fasterxml.jackson.databind.ObjectMapper();
+      var list =
+          (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(all.getBody().getBytes());
+      var kept = json.createArrayNode();
+      for (var item : list.path("items")) {
+        var involved = item.path("involvedObject");
+        if (wanted.entrySet().stream()
+            .allMatch(w -> w.getValue().equals(involved.path(w.getKey()).asText()))) {
+          kept.add(item);
+        }
+      }
+      list.set("items", kept);
+      // a typed client (kubectl describe) decodes an EventList, not the dispatcher's generic List
+      list.put("kind", "EventList");
+      return new MockResponse()
+          .setResponseCode(200)
+          .setHeader("Content-Type", "application/json")
+          .setBody(json.writeValueAsString(list));
+    } catch (java.io.IOException e) {
+      return all;
+    }
   }
 
   private static String nameOf(AttributeSet set) {

@@ -86,7 +86,10 @@ class KubectlTest {
     assertThat(ok("describe", "keptntask", task, "-n", NS).output())
         .containsPattern("Name:\\s+" + task)
         .containsPattern("Task Definition:\\s+kubectl-check")
-        .containsPattern("Status:\\s+Progressing");
+        .containsPattern("Status:\\s+Progressing")
+        .as("the bridge's Kubernetes Events of this task, and no other task's")
+        .containsPattern("Events:[\\s\\S]*Normal\\s+Started")
+        .doesNotContainPattern("created Job (?!" + task + ")");
     assertThat(ok("get", "keptntaskdefinitions", "-n", NS).output()).contains("kubectl-check");
     ok("get", "leases", "-n", "default");
     assertThat(ok("api-resources", "--api-group=lifecycle.keptn.sh").output())
