@@ -7,7 +7,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +19,9 @@ import java.util.regex.Pattern;
 final class CdEventsIn {
   static final String PREFIX = "dev.cdevents.";
   private static final Pattern SERVICE =
-      Pattern.compile("dev\\.cdevents\\.service\\.(deployed|upgraded)\\.(\\d+)\\.(\\d+)\\.(\\d+)");
+      Pattern.compile("dev\\.cdevents\\.service\\.(deployed|upgraded)\\.\\d+\\.\\d+\\.\\d+");
+  private static final Pattern READ =
+      Pattern.compile("dev\\.cdevents\\.service\\.(deployed|upgraded)\\.0\\.[1-3]\\.\\d+");
 
   /** The mapped fields of an accepted CDEvent. */
   record Mapped(String namespace, String appName, String appVersion, String artifactId) {}
@@ -33,12 +34,7 @@ final class CdEventsIn {
 
   /** Whether the type is one the bridge reads: service deployed/upgraded, type version 0.1-0.3. */
   static boolean accepted(String type) {
-    Matcher m = SERVICE.matcher(type == null ? "" : type);
-    if (!m.matches()) {
-      return false;
-    }
-    int minor = Integer.parseInt(m.group(3).length() > 3 ? "999" : m.group(3));
-    return m.group(2).equals("0") && minor >= 1 && minor <= 3;
+    return type != null && READ.matcher(type).matches();
   }
 
   /** Why a {@code dev.cdevents.*} type is not read, as the error on {@code type}. */

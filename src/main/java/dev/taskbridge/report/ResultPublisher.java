@@ -72,12 +72,10 @@ public class ResultPublisher {
 
   /** Publishes the result in the configured format; completes when Kafka acknowledged it all. */
   public CompletionStage<Void> publish(Result r) {
-    List<Result> records = records(r, format, cdEvents);
-    if (records.size() == 1 && records.get(0) == r) {
-      return send(r);
-    }
     return CompletableFuture.allOf(
-        records.stream().map(x -> send(x).toCompletableFuture()).toArray(CompletableFuture[]::new));
+        records(r, format, cdEvents).stream()
+            .map(x -> send(x).toCompletableFuture())
+            .toArray(CompletableFuture[]::new));
   }
 
   private CompletionStage<Void> send(Result r) {

@@ -1,11 +1,16 @@
 package dev.taskbridge.sandbox;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.CrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
+import java.io.IOException;
 import java.lang.reflect.Field;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.Collections;
 import java.util.HashMap;
@@ -13,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Fabric8's CRUD dispatcher with its store indexed by object name.
@@ -55,8 +62,8 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     return null;
   }
 
-  private static final java.util.regex.Pattern EVENTS =
-      java.util.regex.Pattern.compile("/api/v1/(namespaces/[^/]+/)?events\\?(.*)");
+  private static final Pattern EVENTS =
+      Pattern.compile("/api/v1/(namespaces/[^/]+/)?events\\?(.*)");
 
   /**
    * Lists of core Events filtered by an {@code involvedObject.*} field selector, as a real server
@@ -64,18 +71,18 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
    * knows only {@code metadata.*} fields).
    */
   static boolean isEventSearch(String method, String path) {
-    java.util.regex.Matcher m = EVENTS.matcher(path);
+    Matcher m = EVENTS.matcher(path);
     return "GET".equals(method) && m.matches() && m.group(2).contains("involvedObject");
   }
 
   /** Answers an {@link #isEventSearch} request. */
   MockResponse searchEvents(String path) {
-    java.util.regex.Matcher m = EVENTS.matcher(path);
+    Matcher m = EVENTS.matcher(path);
     m.matches();
     Map<String, String> wanted = new HashMap<>();
     StringBuilder rest = new StringBuilder();
     for (String param : m.group(2).split("&")) {
-      String decoded = java.net.URLDecoder.decode(param, java.nio.charset.StandardCharsets.UTF_8);
+      String decoded = URLDecoder.decode(param, StandardCharsets.UTF_8);
       if (decoded.startsWith("fieldSelector=")) {
         for (String term : decoded.substring("fieldSelector=".length()).split(",")) {
           String[] kv = term.split("==?", 2);
@@ -93,9 +100,8 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       return all;
     }
     try {
-      var json = new com.fasterxml.jackson.databind.ObjectMapper();
-      var list =
-          (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(all.getBody().getBytes());
+      var json = new ObjectMapper();
+      var list = (ObjectNode) json.readTree(all.getBody().getBytes());
       var kept = json.createArrayNode();
       for (var item : list.path("items")) {
         var involved = item.path("involvedObject");
@@ -111,7 +117,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
           .setResponseCode(200)
           .setHeader("Content-Type", "application/json")
           .setBody(json.writeValueAsString(list));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return all;
     }
   }

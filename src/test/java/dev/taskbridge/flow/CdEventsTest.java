@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.taskbridge.keptn.KeptnAppContext;
-import dev.taskbridge.keptn.KeptnAppContextSpec;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.sandbox.Script;
@@ -18,13 +16,11 @@ import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.InfraResource;
 import dev.taskbridge.testing.TestInfra;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -57,11 +53,7 @@ class CdEventsTest {
     def.getSpec().retries = retries;
     Defs.apply(def);
     TestInfra.simulator().script(name, script);
-    KeptnAppContext ctx = new KeptnAppContext();
-    ctx.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
-    ctx.setSpec(new KeptnAppContextSpec());
-    ctx.getSpec().postDeploymentTasks = List.of(name);
-    TestInfra.client().resources(KeptnAppContext.class).resource(ctx).create();
+    Defs.appContext(NS, name, name);
     return name;
   }
 

@@ -42,6 +42,15 @@ class OversizeTest {
     return b;
   }
 
+  static void awaitRejection(String subject) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                Bus.results().forTrigger(subject).stream()
+                    .anyMatch(c -> c.kind().equals("event.rejected")));
+  }
+
   static void assertRefused(Response r, String subject) {
     assertThat(r.statusCode()).as(r.asString()).isEqualTo(413);
     assertThat(r.contentType()).startsWith("application/problem+json");
@@ -86,12 +95,7 @@ class OversizeTest {
     String subject = "http-" + Names.sha256Hex(b).substring(0, 16);
     Response r = given().contentType("application/cloudevents+json").body(b).post("/events");
     assertRefused(r, subject);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(
-            () ->
-                Bus.results().forTrigger(subject).stream()
-                    .anyMatch(c -> c.kind().equals("event.rejected")));
+    awaitRejection(subject);
   }
 
   static final java.net.http.HttpClient CLIENT =
@@ -131,12 +135,7 @@ class OversizeTest {
       assertThat(problem.getString("errors[0].code")).isEqualTo("TooLarge");
       assertThat(problem.getString("subject")).isEqualTo(subject);
       assertThat(problem.getString("errors[0].message")).contains(Integer.toString(size));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () ->
-                  Bus.results().forTrigger(subject).stream()
-                      .anyMatch(c -> c.kind().equals("event.rejected")));
+      awaitRejection(subject);
       await().atMost(Duration.ofSeconds(10)).until(() -> tooLarge() == before + 1);
     }
     // within the limit, a chunked body reaches the endpoint whole

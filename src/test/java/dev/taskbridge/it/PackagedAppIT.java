@@ -55,18 +55,7 @@ class PackagedAppIT {
                       .extracting(Ce::kind)
                       .containsExactly("task.started", "task.succeeded", "phase.finished"));
       // a CDEvents service.deployed runs the app's post-deployment tasks
-      dev.taskbridge.keptn.KeptnAppContext ctx = new dev.taskbridge.keptn.KeptnAppContext();
-      ctx.setMetadata(
-          new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-              .withName("packaged-shop")
-              .withNamespace("team-a")
-              .build());
-      ctx.setSpec(new dev.taskbridge.keptn.KeptnAppContextSpec());
-      ctx.getSpec().postDeploymentTasks = java.util.List.of("packaged-check");
-      TestInfra.client()
-          .resources(dev.taskbridge.keptn.KeptnAppContext.class)
-          .resource(ctx)
-          .createOr(r -> r.update());
+      Defs.appContext("team-a", "packaged-shop", "packaged-check");
       Events cd =
           Events.cdEvent(
               "dev.cdevents.service.deployed.0.3.0",

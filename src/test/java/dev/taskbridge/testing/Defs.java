@@ -1,10 +1,13 @@
 package dev.taskbridge.testing;
 
+import dev.taskbridge.keptn.KeptnAppContext;
+import dev.taskbridge.keptn.KeptnAppContextSpec;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskDefinitionSpec;
 import dev.taskbridge.keptn.RuntimeSpec;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import java.util.List;
 
 /** KeptnTaskDefinitions for tests, created in the test API server. */
 public final class Defs {
@@ -32,6 +35,21 @@ public final class Defs {
     spec.deno.inline = new RuntimeSpec.Inline(code);
     d.setSpec(spec);
     return d;
+  }
+
+  /**
+   * Creates (or updates) the KeptnAppContext {@code app} in {@code namespace} whose post-deployment
+   * tasks are {@code postTasks}.
+   */
+  public static KeptnAppContext appContext(String namespace, String app, String... postTasks) {
+    KeptnAppContext ctx = new KeptnAppContext();
+    ctx.setMetadata(new ObjectMetaBuilder().withName(app).withNamespace(namespace).build());
+    ctx.setSpec(new KeptnAppContextSpec());
+    ctx.getSpec().postDeploymentTasks = List.of(postTasks);
+    return TestInfra.client()
+        .resources(KeptnAppContext.class)
+        .resource(ctx)
+        .createOr(r -> r.update());
   }
 
   /** Creates (or replaces) the definition in the test API server. */
