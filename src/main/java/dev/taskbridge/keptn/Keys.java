@@ -56,6 +56,13 @@ public final class Keys {
    */
   public static final String OUTPUT = P + "output";
 
+  /**
+   * The finalizer on the bridge's Jobs: a Job deleted (its TTL run out, a user, the KeptnTask's
+   * garbage collection) stays readable, status and all, until the bridge has recorded its outcome
+   * on the KeptnTask and lets it go.
+   */
+  public static final String JOB_FINALIZER = P + "outcome";
+
   public static final String KEPTN_APP = "keptn.sh/app";
   public static final String KEPTN_WORKLOAD = "keptn.sh/workload";
   public static final String KEPTN_VERSION = "keptn.sh/version";

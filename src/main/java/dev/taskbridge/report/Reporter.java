@@ -253,13 +253,16 @@ public final class Reporter {
     if (phaseDone.contains(nsTrigger) || phaseInFlight.contains(nsTrigger)) {
       return;
     }
-    if (phaseAcked.remove(nsTrigger)) {
+    if (phaseAcked.contains(nsTrigger)) {
+      // the acknowledgement is let go only once every task says so: a write that fails leaves it
+      // for the next try instead of tasks never marked done (and a phase published again)
       for (KeptnTask t : tasks) {
         cluster.markDone(
             t.getMetadata().getNamespace(),
             t.getMetadata().getName(),
             Map.of(Keys.PHASE_PUBLISHED, "true"));
       }
+      phaseAcked.remove(nsTrigger);
       phaseDone.add(nsTrigger);
       tombstones.remove(nsTrigger);
       return;

@@ -29,20 +29,32 @@ public final class ResultFactory {
   private final String source;
   private final OnTaskFailure onTaskFailure;
   private final java.util.Optional<String> logUrl;
+  private final boolean restartsInPod;
 
   public ResultFactory(String source, OnTaskFailure onTaskFailure) {
-    this(source, onTaskFailure, java.util.Optional.empty());
+    this(source, onTaskFailure, java.util.Optional.empty(), false);
   }
 
   /**
    * {@code logUrl}: a template with {@code {namespace}}, {@code {pod}}, {@code {job}}, {@code
    * {task}} (bridge.results.log-url) for the {@code logUrl} of retrying, succeeded and failed.
+   * {@code restartsInPod}: the Jobs restart a failed container in its pod ({@code OnFailure}, and
+   * Keptn's Jobs), which allows one attempt less (see {@link TaskFacts#maxAttempts(boolean)}).
    */
   public ResultFactory(
-      String source, OnTaskFailure onTaskFailure, java.util.Optional<String> logUrl) {
+      String source,
+      OnTaskFailure onTaskFailure,
+      java.util.Optional<String> logUrl,
+      boolean restartsInPod) {
     this.source = source;
     this.onTaskFailure = onTaskFailure;
     this.logUrl = logUrl;
+    this.restartsInPod = restartsInPod;
+  }
+
+  /** The attempts a task may make with these Jobs. */
+  public int maxAttempts(TaskFacts t) {
+    return t.maxAttempts(restartsInPod);
   }
 
   /** The log link of one attempt's pod; empty when no template is set or the pod is unknown. */
@@ -132,12 +144,12 @@ public final class ResultFactory {
    * Failed attempts that were followed by another attempt. After a failure, every failed attempt
    * but the last; after success, all; while running, those the backoff limit lets the Job retry.
    */
-  static int retriedAttempts(TaskFacts t) {
+  int retriedAttempts(TaskFacts t) {
     int failed = t.failedAttempts();
     return switch (t.state()) {
       case Failed -> Math.max(0, failed - 1);
       case Succeeded -> failed;
-      default -> Math.min(failed, t.retries());
+      default -> Math.min(failed, maxAttempts(t) - 1);
     };
   }
 
@@ -150,7 +162,7 @@ public final class ResultFactory {
     d.put("taskName", t.name());
     d.put("taskDefinition", t.definition());
     d.put("jobName", t.status().jobName == null ? "" : t.status().jobName);
-    d.put("maxAttempts", t.maxAttempts());
+    d.put("maxAttempts", maxAttempts(t));
     d.put("startTime", t.status().startTime);
     return task(t, "started", Result.STARTED, d, now);
   }
@@ -160,9 +172,9 @@ public final class ResultFactory {
     d.put("taskName", t.name());
     d.put("taskDefinition", t.definition());
     d.put("attempt", attempt);
-    d.put("maxAttempts", t.maxAttempts());
+    d.put("maxAttempts", maxAttempts(t));
     d.put("reason", "AttemptFailed");
-    d.put("message", "attempt " + attempt + " of " + t.maxAttempts() + " failed; another will run");
+    d.put("message", "attempt " + attempt + " of " + maxAttempts(t) + " failed; another will run");
     d.put("logTail", logTail);
     return task(t, "retrying." + attempt, Result.RETRYING, d, now);
   }

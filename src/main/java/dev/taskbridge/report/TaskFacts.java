@@ -118,8 +118,15 @@ public record TaskFacts(
         && "warning".equals(o.path("result").asText());
   }
 
-  public int maxAttempts() {
-    return retries + 1;
+  /**
+   * The attempts the task's Job may make ({@code backoffLimit} = retries). When each attempt is a
+   * pod ({@code restartPolicy: Never}) the Job fails once more than backoffLimit pods failed:
+   * retries + 1. When attempts are restarts of one pod's container ({@code OnFailure}, Keptn's
+   * Jobs) the Job controller fails the Job as soon as the restarts <em>reach</em> backoffLimit (any
+   * restart when it is 0): retries, and at least one.
+   */
+  public int maxAttempts(boolean restartsInPod) {
+    return restartsInPod ? Math.max(1, retries) : retries + 1;
   }
 
   static Set<String> parseSet(String csv) {

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smallrye.faulttolerance.api.ApplyGuard;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -120,6 +121,50 @@ public class Cluster {
     return get(
         "get KeptnTask " + name,
         () -> client.resources(KeptnTask.class).inNamespace(namespace).withName(name).get());
+  }
+
+  /**
+   * Takes the bridge's finalizer off a Job (its outcome is recorded): a JSON patch that tests the
+   * entry before removing it, so a list that changed meanwhile is refused instead of losing another
+   * controller's finalizer. Nothing to do when the Job is gone or does not carry it.
+   */
+  @ApplyGuard(ApiGuards.RUN)
+  public void releaseJob(Job job) {
+    if (!release(job)) {
+      // gone (404), or its finalizers changed meanwhile (the test fails): once more, as it is now
+      job(job.getMetadata().getNamespace(), job.getMetadata().getName()).ifPresent(this::release);
+    }
+  }
+
+  private boolean release(Job job) {
+    List<String> finalizers = job.getMetadata().getFinalizers();
+    int i = finalizers == null ? -1 : finalizers.indexOf(Keys.JOB_FINALIZER);
+    if (i < 0) {
+      return true;
+    }
+    String at = "/metadata/finalizers/" + i;
+    String patch =
+        "[{\"op\":\"test\",\"path\":\""
+            + at
+            + "\",\"value\":\""
+            + Keys.JOB_FINALIZER
+            + "\"},{\"op\":\"remove\",\"path\":\""
+            + at
+            + "\"}]";
+    try {
+      call(
+          "release Job " + job.getMetadata().getName(),
+          () ->
+              client
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .resource(job)
+                  .patch(PatchContext.of(PatchType.JSON), patch));
+      return true;
+    } catch (ApiErrors.Permanent e) {
+      return false;
+    }
   }
 
   @ApplyGuard(ApiGuards.RUN)
@@ -228,6 +273,7 @@ public class Cluster {
                 .withName(name)
                 .withPropagationPolicy(DeletionPropagation.BACKGROUND)
                 .delete());
+    job(namespace, name).ifPresent(this::releaseJob); // nothing left to record: let it go
     call(
         "delete ConfigMap " + name,
         () -> client.configMaps().inNamespace(namespace).withName(name).delete());

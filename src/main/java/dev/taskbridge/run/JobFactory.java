@@ -115,6 +115,7 @@ public final class JobFactory {
                 .withLabels(labels)
                 .withAnnotations(annotations)
                 .withOwnerReferences(ownerOf(task))
+                .withFinalizers(Keys.JOB_FINALIZER)
                 .build())
         .withNewSpec()
         .withBackoffLimit(

@@ -7,10 +7,12 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import java.util.List;
 
 /**
- * What a Job's status means for its task, as Keptn reads it: {@code Complete} or {@code
- * SuccessCriteriaMet} is success; {@code Failed} or {@code FailureTarget} is failure, with that
- * condition's reason and message. Unlike Keptn, a condition whose status is {@code False} does not
- * count, and the reason comes from the failing condition rather than whichever is first. Pure.
+ * What a Job's status means for its task: {@code Complete} is success; {@code Failed} is failure,
+ * with that condition's reason and message. Unlike Keptn, the interim conditions of Kubernetes
+ * 1.31+ ({@code SuccessCriteriaMet}, {@code FailureTarget}) do not end the task: they come while
+ * the Job's pods still terminate, before the Job's counts of failed attempts and the last attempt's
+ * log and termination message are final. A condition whose status is {@code False} does not count,
+ * and the reason comes from the failing condition rather than whichever is first. Pure.
  *
  * @param failed pods that failed so far (attempts that ended badly)
  * @param succeeded pods that succeeded
@@ -29,19 +31,27 @@ public record JobView(
     int active = n(s.getActive());
     List<JobCondition> conditions = s.getConditions() == null ? List.of() : s.getConditions();
     for (JobCondition c : conditions) {
-      if (holds(c)
-          && ("Complete".equals(c.getType()) || "SuccessCriteriaMet".equals(c.getType()))) {
+      if (holds(c) && "Complete".equals(c.getType())) {
         return new JobView(KeptnState.Succeeded, failed, succeeded, active, null, null);
       }
     }
     for (JobCondition c : conditions) {
-      if (holds(c) && ("Failed".equals(c.getType()) || "FailureTarget".equals(c.getType()))) {
+      if (holds(c) && "Failed".equals(c.getType())) {
         String reason =
             c.getReason() == null || c.getReason().isEmpty() ? "JobFailed" : c.getReason();
         return new JobView(KeptnState.Failed, failed, succeeded, active, reason, c.getMessage());
       }
     }
     return new JobView(KeptnState.Progressing, failed, succeeded, active, null, null);
+  }
+
+  /**
+   * The attempts that failed so far: the Job's failed pods plus the restarts of its pods'
+   * containers ({@code OnFailure} hides failed attempts there; the pod the controller kills at the
+   * backoff limit counts once more as failed), never more than the {@code max} the Job allows.
+   */
+  public int failedAttempts(int podRestarts, int max) {
+    return Math.min(max, failed + podRestarts);
   }
 
   /** Attempts that ended, failed or not: the pods the Job controller counted. */

@@ -39,9 +39,10 @@ public final class TaskReconciler {
   private final Clock clock;
   private final BridgeConfig config;
   private final Map<String, String> lastCreateError = new ConcurrentHashMap<>();
-  private final Map<String, KeptnTask> fresh = new ConcurrentHashMap<>();
+  private final Map<String, Own> fresh = new ConcurrentHashMap<>();
   private final java.util.List<Glob> allowedImages;
   private final TaskEvents events;
+  private final boolean restartsInPod;
 
   public TaskReconciler(
       Cluster cluster,
@@ -63,6 +64,9 @@ public final class TaskReconciler {
     this.clock = clock;
     this.config = config;
     this.allowedImages = config.runner().allowedImages().stream().map(Glob::of).toList();
+    this.restartsInPod =
+        config.runner().mode() == RunnerMode.keptn
+            || config.runner().restartPolicy() == dev.taskbridge.config.RestartPolicy.OnFailure;
   }
 
   /** Drops what is kept about a task that is done and left the cache. */
@@ -75,6 +79,7 @@ public final class TaskReconciler {
     KeptnTask cached = cache.task(key);
     if (cached == null) {
       fresh.remove(key);
+      releaseOrphan(key);
       return;
     }
     KeptnTask task = fresher(key, cached);
@@ -100,6 +105,8 @@ public final class TaskReconciler {
       if (config.runner().mode() == RunnerMode.keptn) {
         // Keptn may write the terminal status before the bridge saw the failed attempts
         task = countKeptnAttempts(task);
+      } else {
+        release(cache.job(task.getMetadata().getNamespace(), task.getMetadata().getName()));
       }
     }
     reporter.settle(key, task);
@@ -108,9 +115,7 @@ public final class TaskReconciler {
   private KeptnTask countKeptnAttempts(KeptnTask task) {
     String jobName = status(task).jobName;
     Job job = jobName == null ? null : cache.job(task.getMetadata().getNamespace(), jobName);
-    return job == null
-        ? task
-        : countAttempts(task, JobView.of(job).failed() + cache.podRestarts(job));
+    return job == null ? task : countAttempts(task, job);
   }
 
   /** Standalone mode: the bridge runs the Job. */
@@ -128,7 +133,52 @@ public final class TaskReconciler {
             "the Job was deleted before it finished; the task is not run again");
       }
     }
+    if (job != null
+        && job.getMetadata().getDeletionTimestamp() != null
+        && !JobView.of(job).state().isTerminal()) {
+      KeptnTask ended =
+          finish(
+              key,
+              task,
+              KeptnState.Failed,
+              Reasons.JOB_DELETED,
+              "the Job was deleted before it finished; the task is not run again");
+      release(job);
+      return ended;
+    }
     return job == null ? start(key, task) : observe(key, task, job);
+  }
+
+  /** Lets a Job go once its task's outcome is on the KeptnTask (its finalizer, standalone mode). */
+  private void release(Job job) {
+    if (job != null
+        && job.getMetadata().getFinalizers() != null
+        && job.getMetadata().getFinalizers().contains(Keys.JOB_FINALIZER)) {
+      cluster.releaseJob(job);
+    }
+  }
+
+  /**
+   * A Job of the bridge's being deleted whose task is not in the cache: done (its outcome is
+   * recorded) or gone (deleted while the bridge did not run). Either way nothing waits for the Job:
+   * it is let go instead of staying in deletion forever.
+   */
+  private void releaseOrphan(String key) {
+    if (config.runner().mode() != RunnerMode.standalone) {
+      return;
+    }
+    String ns = key.substring(0, key.indexOf('/'));
+    Job job = cache.job(ns, key.substring(key.indexOf('/') + 1));
+    if (job == null
+        || job.getMetadata().getDeletionTimestamp() == null
+        || job.getMetadata().getFinalizers() == null
+        || !job.getMetadata().getFinalizers().contains(Keys.JOB_FINALIZER)) {
+      return;
+    }
+    KeptnTask task = cluster.task(ns, job.getMetadata().getName()).orElse(null);
+    if (task == null || KeptnState.of(status(task).status).isTerminal()) {
+      release(job);
+    }
   }
 
   private KeptnTask start(String key, KeptnTask task) {
@@ -260,7 +310,7 @@ public final class TaskReconciler {
 
   private KeptnTask observe(String key, KeptnTask task, Job job) {
     JobView view = JobView.of(job);
-    task = countAttempts(task, view.failed() + cache.podRestarts(job));
+    task = countAttempts(task, job);
     if (KeptnState.of(status(task).status).isTerminal()) {
       // the annotation write answered with a copy that has ended meanwhile (another leader, an
       // overlapping term): this Job view is older than that; nothing to write
@@ -302,19 +352,20 @@ public final class TaskReconciler {
     return countKeptnAttempts(task);
   }
 
-  private KeptnTask countAttempts(KeptnTask task, int failed) {
+  private KeptnTask countAttempts(KeptnTask task, Job job) {
     TaskFacts facts = TaskFacts.of(task);
+    int max = facts.maxAttempts(restartsInPod);
+    int failed = JobView.of(job).failedAttempts(cache.podRestarts(job), max);
     if (failed <= facts.failedAttempts()) {
       return task;
     }
-    int retried =
-        Math.min(failed, facts.retries()) - Math.min(facts.failedAttempts(), facts.retries());
+    int retried = Math.min(failed, max - 1) - Math.min(facts.failedAttempts(), max - 1);
     if (retried > 0) {
       metrics.taskRetried(facts.checkType(), retried);
     }
     for (int a = facts.failedAttempts() + 1; a <= failed; a++) {
-      if (a <= facts.retries()) {
-        events.attemptFailed(task, a, facts.maxAttempts());
+      if (a < max) {
+        events.attemptFailed(task, a, max);
       }
     }
     return written(
@@ -343,6 +394,9 @@ public final class TaskReconciler {
     s.message = state == KeptnState.Succeeded ? null : message;
     s.endTime = now();
     KeptnTask updated = written(task, cluster.writeStatus(task, s));
+    if (jobName != null) {
+      release(cache.job(task.getMetadata().getNamespace(), jobName));
+    }
     events.finished(task, state == KeptnState.Succeeded, reason, message);
     reporter.terminalSeen(key);
     Instant start = instant(s.startTime);
@@ -384,29 +438,34 @@ public final class TaskReconciler {
     if (after == null) {
       return before;
     }
-    fresh.put(after.getMetadata().getNamespace() + "/" + after.getMetadata().getName(), after);
+    String key = after.getMetadata().getNamespace() + "/" + after.getMetadata().getName();
+    Own earlier = fresh.get(key);
+    // what the informer showed before the bridge's writes began: while it still shows that, the
+    // bridge's own copy is the newer one
+    String basedOn =
+        earlier != null ? earlier.basedOn() : before.getMetadata().getResourceVersion();
+    fresh.put(key, new Own(basedOn, after));
     return after;
   }
 
+  /**
+   * The bridge's latest write of a task, and the resourceVersion of the informer's copy it started
+   * from. resourceVersions are opaque (compared for equality only, never as numbers).
+   */
+  private record Own(String basedOn, KeptnTask task) {}
+
   /** The informer's copy, or the bridge's own later write while the informer has not caught up. */
   private KeptnTask fresher(String key, KeptnTask cached) {
-    KeptnTask own = fresh.get(key);
+    Own own = fresh.get(key);
     if (own == null) {
       return cached;
     }
-    if (version(cached) >= version(own)) {
-      fresh.remove(key);
+    String seen = cached.getMetadata().getResourceVersion();
+    if (seen == null || !seen.equals(own.basedOn())) {
+      fresh.remove(key); // the informer moved on: to the bridge's write or past it
       return cached;
     }
-    return own;
-  }
-
-  private static long version(KeptnTask t) {
-    try {
-      return Long.parseLong(t.getMetadata().getResourceVersion());
-    } catch (RuntimeException e) {
-      return Long.MAX_VALUE; // not comparable: trust the informer
-    }
+    return own.task();
   }
 
   static KeptnTaskStatus status(KeptnTask task) {

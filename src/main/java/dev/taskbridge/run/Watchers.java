@@ -95,7 +95,12 @@ public class Watchers {
     boolean keptn = config.runner().mode() == RunnerMode.keptn;
     ResultFactory factory =
         new ResultFactory(
-            config.source(), config.results().onTaskFailure(), config.results().logUrl());
+            config.source(),
+            config.results().onTaskFailure(),
+            config.results().logUrl(),
+            keptn
+                || config.runner().restartPolicy()
+                    == dev.taskbridge.config.RestartPolicy.OnFailure);
     reporter =
         new Reporter(
             cluster,

@@ -30,11 +30,14 @@ import java.util.function.Function;
 /**
  * Plays the Kubernetes Job controller and kubelet, since none runs here: for each new Job it
  * creates one pod per attempt and drives the Job's status as the Job controller does ({@code
- * active}, {@code failed} per attempt, {@code startTime}; {@code SuccessCriteriaMet} + {@code
- * Complete}, or {@code FailureTarget} + {@code Failed} with {@code BackoffLimitExceeded} / {@code
- * DeadlineExceeded}), honouring {@code backoffLimit}, {@code activeDeadlineSeconds} and the restart
- * policy. What happens is scripted per task definition. Test and sandbox code only: the packaged
- * application never starts it.
+ * active}, {@code failed} per attempt, {@code startTime}; as Kubernetes 1.31+ does, {@code
+ * SuccessCriteriaMet} / {@code FailureTarget} first and {@code Complete} / {@code Failed} (with the
+ * final counts) once the pods have terminated, reason {@code BackoffLimitExceeded} / {@code
+ * DeadlineExceeded}), honouring {@code backoffLimit} as the controller counts it for each restart
+ * policy ({@code OnFailure}: the pod's restarts reaching it), {@code activeDeadlineSeconds} and
+ * {@code ttlSecondsAfterFinished} (the Job is deleted, any finalizer on it holding it). What
+ * happens is scripted per task definition. Test and sandbox code only: the packaged application
+ * never starts it.
  */
 public final class JobSimulator implements AutoCloseable {
   private final KubernetesClient client;
@@ -214,16 +217,13 @@ public final class JobSimulator implements AutoCloseable {
         s.put("startTime", start);
         s.put("active", 0);
         s.put("succeeded", 1);
-        s.put("completionTime", Instant.now().toString());
-        s.put(
-            "conditions",
-            conditions(
-                "SuccessCriteriaMet",
-                "Complete",
-                "CompletionsReached",
-                "Reached expected number of succeeded pods"));
-        patchStatus(job, s);
-        jobFinished.accept(job);
+        end(
+            job,
+            s,
+            "SuccessCriteriaMet",
+            "Complete",
+            "CompletionsReached",
+            "Reached expected number of succeeded pods");
       }
       return;
     }
@@ -241,16 +241,23 @@ public final class JobSimulator implements AutoCloseable {
     if (never) {
       s.put("failed", attempt);
     }
-    if (attempt > backoffLimit && done.add(key)) {
+    // The Job controller's backoff rule: with Never, failed pods beyond backoffLimit; with
+    // OnFailure, the pod's restarts reaching it (or any restart when it is 0), when the controller
+    // kills the running pod and counts it failed
+    boolean pastLimit =
+        never ? attempt > backoffLimit : backoffLimit == 0 || attempt >= backoffLimit;
+    if (pastLimit && done.add(key)) {
       s.put("active", 0);
-      s.put(
-          "conditions",
-          conditions(
-              "FailureTarget",
-              "Failed",
-              "BackoffLimitExceeded",
-              "Job has reached the specified backoff limit"));
-      patchStatus(job, s);
+      if (!never) {
+        s.put("failed", 1);
+      }
+      end(
+          job,
+          s,
+          "FailureTarget",
+          "Failed",
+          "BackoffLimitExceeded",
+          "Job has reached the specified backoff limit");
       return;
     }
     s.put("active", 1);
@@ -278,23 +285,73 @@ public final class JobSimulator implements AutoCloseable {
     s.put("startTime", start);
     s.put("active", 0);
     s.put("failed", failed + active);
-    s.put(
-        "conditions",
-        conditions(
-            "FailureTarget",
-            "Failed",
-            "DeadlineExceeded",
-            "Job was active longer than specified deadline"));
-    patchStatus(job, s);
+    end(
+        job,
+        s,
+        "FailureTarget",
+        "Failed",
+        "DeadlineExceeded",
+        "Job was active longer than specified deadline");
   }
 
-  private static List<JobCondition> conditions(
-      String first, String second, String reason, String message) {
+  /**
+   * How the Job controller of Kubernetes 1.31+ ends a Job: first the interim condition ({@code
+   * SuccessCriteriaMet} / {@code FailureTarget}) while its pods terminate, then, {@link
+   * #TERMINATING} later, the terminal one ({@code Complete} / {@code Failed}) with {@code
+   * completionTime}. The TTL controller deletes the Job {@code ttlSecondsAfterFinished} after that
+   * (foreground: its pods first; the Job itself waits for any finalizer on it).
+   */
+  private void end(
+      Job job,
+      Map<String, Object> status,
+      String interim,
+      String terminal,
+      String reason,
+      String message) {
     String t = Instant.now().toString();
-    List<JobCondition> c = new ArrayList<>();
-    c.add(condition(first, reason, message, t));
-    c.add(condition(second, reason, message, t));
-    return c;
+    // the interim condition alone: the pods' counts are final with the terminal one
+    Map<String, Object> first = new HashMap<>();
+    first.put("conditions", List.of(condition(interim, reason, message, t)));
+    patchStatus(job, first);
+    timer.schedule(
+        () -> {
+          String now = Instant.now().toString();
+          Map<String, Object> last = new HashMap<>(status);
+          List<JobCondition> c = new ArrayList<>();
+          c.add(condition(interim, reason, message, t));
+          c.add(condition(terminal, reason, message, now));
+          last.put("conditions", c);
+          if ("Complete".equals(terminal)) {
+            last.put("completionTime", now);
+          }
+          patchStatus(job, last);
+          jobFinished.accept(job);
+          Integer ttl = job.getSpec().getTtlSecondsAfterFinished();
+          if (ttl != null) {
+            timer.schedule(() -> expire(job), ttl, TimeUnit.SECONDS);
+          }
+        },
+        TERMINATING.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** How long a finished Job's pods take to terminate before its terminal condition. */
+  static final java.time.Duration TERMINATING = java.time.Duration.ofMillis(150);
+
+  /** The TTL controller: the Job's pods, then the Job (which a finalizer may hold). */
+  private void expire(Job job) {
+    String ns = job.getMetadata().getNamespace();
+    try {
+      client
+          .pods()
+          .inNamespace(ns)
+          .withLabel("batch.kubernetes.io/job-name", job.getMetadata().getName())
+          .delete();
+      client.batch().v1().jobs().inNamespace(ns).withName(job.getMetadata().getName()).delete();
+    } catch (KubernetesClientException e) {
+      // the API server did not answer: a real TTL controller tries again
+      timer.schedule(() -> expire(job), 1, TimeUnit.SECONDS);
+    }
   }
 
   private static JobCondition condition(String type, String reason, String message, String t) {

@@ -231,6 +231,26 @@ class LifecycleTest {
   }
 
   @Test
+  void aJobWithTtlZeroIsReportedByItsOutcomeAndThenLeftToTheTtlController() {
+    String name = "def-" + UUID.randomUUID().toString().substring(0, 8);
+    var d = Defs.container(NS, name);
+    d.getSpec().ttlSecondsAfterFinished = 0;
+    Defs.apply(d);
+    TestInfra.simulator().script(name, Script.failTimesThenSucceed(1));
+    Events e = Events.pre(NS, "shop", "1").tasks(name).retries(2);
+    Bus.send(e.binary(Bus.EVENTS));
+    List<Ce> r = awaitResults(e, 4);
+    assertThat(kinds(r))
+        .containsExactly("task.started", "task.retrying.1", "task.succeeded", "phase.finished");
+    assertThat(r.get(3).data().get("result").asText()).isEqualTo("pass");
+    String task = r.get(0).subject();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(Cluster.job(NS, task)).as("deleted by its TTL").isNull());
+    assertThat(Cluster.task(NS, task).getStatus().status).isEqualTo("Succeeded");
+  }
+
+  @Test
   void terminalTaskWhoseJobWasDeletedByTtlIsNeverRunAgain() {
     String def = definition(Script.succeed());
     Events e = Events.pre(NS, "shop", "1").tasks(def);

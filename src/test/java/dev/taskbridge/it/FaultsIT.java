@@ -191,6 +191,60 @@ class FaultsIT {
   }
 
   @Test
+  void aJobTheTtlControllerDeletedWhileNobodyWatchedIsReportedByItsOutcome() {
+    String name = "faults-" + UUID.randomUUID().toString().substring(0, 8);
+    var d = Defs.container(NS, name);
+    d.getSpec().ttlSecondsAfterFinished = 1;
+    Defs.apply(d);
+    TestInfra.simulator().script(name, Script.succeed().taking(Duration.ofSeconds(3)));
+    try (FaultProxy proxy = FaultProxy.to(TestInfra.api().port());
+        PackagedApp app = PackagedApp.start(props(proxy.url(), "faults-ttl"))) {
+      await().atMost(Duration.ofSeconds(60)).until(app::ready);
+      Events e = Events.post(NS, "shop", "ttl").tasks(name);
+      Bus.send(e.binary(Bus.EVENTS));
+      await().atMost(Duration.ofSeconds(30)).until(() -> kinds(e).contains("task.started"));
+      String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+      // The bridge's Job watch is cut and cannot come back (410, then failing lists) until the
+      // Job has ended and its TTL has run out on the server: the bridge never sees it end.
+      AtomicBoolean expired = new AtomicBoolean();
+      BiPredicate<String, String> jobCollection =
+          (m, p) ->
+              !expired.get()
+                  && m.equals("GET")
+                  && p.startsWith("/apis/batch/v1/namespaces/" + NS + "/jobs?");
+      TestInfra.api()
+          .failWhere(
+              (m, p) -> jobCollection.test(m, p) && p.contains("watch=true"),
+              410,
+              1.0,
+              Integer.MAX_VALUE);
+      TestInfra.api()
+          .failWhere(
+              (m, p) -> jobCollection.test(m, p) && !p.contains("watch=true"),
+              500,
+              1.0,
+              Integer.MAX_VALUE);
+      proxy.set(FaultProxy.Mode.RESET);
+      proxy.set(FaultProxy.Mode.PASS);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                var job = Cluster.job(NS, task);
+                return job == null || job.getMetadata().getDeletionTimestamp() != null;
+              });
+      expired.set(true);
+      await().atMost(Duration.ofSeconds(60)).until(() -> kinds(e).contains("phase.finished"));
+      assertThat(kinds(e)).containsExactly("task.started", "task.succeeded", "phase.finished");
+      assertThat(Cluster.task(NS, task).getStatus().status).isEqualTo("Succeeded");
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(Cluster.job(NS, task)).as("the bridge let the Job go").isNull());
+    }
+  }
+
+  @Test
   void aLeaderWhoseRenewalsFailStopsAndLeadsAgainWhenTheApiAnswers() {
     String def = definition(Script.succeed());
     try (PackagedApp app = PackagedApp.start(props(TestInfra.api().url(), "faults-lease"))) {

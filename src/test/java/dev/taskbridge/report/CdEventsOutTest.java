@@ -23,7 +23,8 @@ class CdEventsOutTest {
       new ResultFactory(
           "keptn-task-bridge",
           OnTaskFailure.fail,
-          Optional.of("https://logs.example/{namespace}/{pod}"));
+          Optional.of("https://logs.example/{namespace}/{pod}"),
+          false);
   final ResultFactory.LogTails logs =
       new ResultFactory.LogTails() {
         @Override

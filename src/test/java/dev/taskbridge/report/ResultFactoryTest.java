@@ -109,6 +109,25 @@ class ResultFactoryTest {
   }
 
   @Test
+  void jobsThatRestartTheContainerInItsPodAllowOneAttemptLess() {
+    // OnFailure (and Keptn's Jobs): the Job fails once the pod's restarts reach backoffLimit
+    ResultFactory onFailure =
+        new ResultFactory("keptn-task-bridge", OnTaskFailure.fail, Optional.empty(), true);
+    TaskFacts running = facts("t", "Progressing", "t", 5, 3, Set.of("started"), null);
+    assertThat(ids(onFailure.owed(running, false, logs, NOW)))
+        .containsExactly("t.retrying.1", "t.retrying.2");
+    assertThat(onFailure.owed(running, false, logs, NOW).get(0).data().get("maxAttempts"))
+        .isEqualTo(3);
+    assertThat(ids(factory.owed(running, false, logs, NOW)))
+        .containsExactly("t.retrying.1", "t.retrying.2", "t.retrying.3");
+    assertThat(factory.owed(running, false, logs, NOW).get(0).data().get("maxAttempts"))
+        .isEqualTo(4);
+    // retries 0 still runs once
+    assertThat(facts("t", "Pending", null, 0, 0, Set.of(), null).maxAttempts(true)).isEqualTo(1);
+    assertThat(facts("t", "Pending", null, 0, 0, Set.of(), null).maxAttempts(false)).isEqualTo(1);
+  }
+
+  @Test
   void aLogNotReadableYetHoldsBackItsResultAndEverythingAfterIt() {
     ResultFactory.LogTails secondNotYet = (t, attempt) -> attempt == 2 ? null : "log " + attempt;
     var facts = facts("t", "Failed", "t", 3, 2, Set.of(), "BackoffLimitExceeded");

@@ -155,6 +155,9 @@ class JobFactoryTest {
     assertThat(owner.getApiVersion()).isEqualTo("lifecycle.keptn.sh/v1");
     assertThat(owner.getController()).isTrue();
     assertThat(owner.getBlockOwnerDeletion()).isTrue();
+    assertThat(job.getMetadata().getFinalizers())
+        .as("held until its outcome is recorded")
+        .containsExactly("taskbridge.dev/outcome");
     assertThat(job.getSpec().getBackoffLimit()).isEqualTo(3);
     assertThat(job.getSpec().getActiveDeadlineSeconds()).isEqualTo(90L);
     assertThat(job.getSpec().getTtlSecondsAfterFinished()).isEqualTo(60);

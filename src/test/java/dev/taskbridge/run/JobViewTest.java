@@ -6,6 +6,7 @@ import dev.taskbridge.keptn.KeptnState;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -42,10 +43,11 @@ class JobViewTest {
         "                                               |0|0|1| Progressing | -",
         "Suspended:True                                 |0|0|0| Progressing | -",
         "Complete:True                                  |0|1|0| Succeeded   | -",
-        "SuccessCriteriaMet:True                        |0|1|0| Succeeded   | -",
+        "SuccessCriteriaMet:True                        |0|0|1| Progressing | -",
         "SuccessCriteriaMet:True Complete:True          |2|1|0| Succeeded   | -",
         "Failed:True:BackoffLimitExceeded               |3|0|0| Failed      | BackoffLimitExceeded",
-        "FailureTarget:True:DeadlineExceeded            |1|0|1| Failed      | DeadlineExceeded",
+        "FailureTarget:True:DeadlineExceeded            |0|0|1| Progressing | -",
+        "FailureTarget:True:BackoffLimitExceeded Failed:True:BackoffLimitExceeded|3|0|0|Failed|BackoffLimitExceeded",
         "Suspended:True Failed:True:DeadlineExceeded    |1|0|0| Failed      | DeadlineExceeded",
         "Failed:False:BackoffLimitExceeded              |1|0|1| Progressing | -",
         "Complete:False                                 |0|0|1| Progressing | -"
@@ -65,5 +67,14 @@ class JobViewTest {
   @org.junit.jupiter.api.Test
   void jobWithoutStatusIsProgressing() {
     assertThat(JobView.of(new JobBuilder().build()).state()).isEqualTo(KeptnState.Progressing);
+  }
+
+  @Test
+  void failedAttemptsAddTheContainersRestartsAndNeverExceedWhatTheJobAllows() {
+    // OnFailure at its backoff limit of 3: three restarts, and the killed pod counted failed
+    JobView ended = JobView.of(job("Failed:True:BackoffLimitExceeded", 1, 0, 0));
+    assertThat(ended.failedAttempts(3, 3)).isEqualTo(3);
+    // Never: each failed attempt is a failed pod
+    assertThat(JobView.of(job("", 2, 0, 1)).failedAttempts(0, 4)).isEqualTo(2);
   }
 }
