@@ -178,6 +178,94 @@ class ScaleIT {
     return String.format("in %.1fs (%.0f events/s)", s, n / s);
   }
 
+  /**
+   * "Memory follows the work in flight": heap in use after a full collection, once 500 and once
+   * 5,000 tasks have finished (100 and 600 in verify). Their Jobs end with {@code
+   * ttlSecondsAfterFinished: 0}, so what stays is what the bridge itself keeps, not the Jobs and
+   * pods a cluster keeps for their TTL (cached as long as they exist).
+   */
+  @Test
+  void heapInUseAfterAFullCollectionDoesNotGrowWithFinishedTasks() throws Exception {
+    int first = SOAK ? 500 : 100;
+    int last = SOAK ? 5_000 : 600;
+    var d = Defs.container(NS, "scale-heap");
+    d.getSpec().ttlSecondsAfterFinished = 0;
+    Defs.apply(d);
+    TestInfra.simulator().script("scale-heap", Script.succeed().taking(Duration.ofMillis(10)));
+    try (PackagedApp app = PackagedApp.start(props())) {
+      await().atMost(Duration.ofSeconds(60)).until(app::ready);
+      finish("heap-a", first);
+      long atFirst = heapAfterFullGc(app);
+      finish("heap-b", last - first);
+      long atLast = heapAfterFullGc(app);
+      System.out.printf(
+          "scale heap: after %d finished tasks %.2f MB in use, after %d %.2f MB, difference %.3f"
+              + " MB%n",
+          first, atFirst / 1e6, last, atLast / 1e6, (atLast - atFirst) / 1e6);
+      assertThat(atLast - atFirst)
+          .as("bytes more after %d than after %d", last, first)
+          .isLessThan(1_000_000L);
+    }
+  }
+
+  /** Runs {@code n} one-task events to the end: results, phase, the task marked done, no Job. */
+  private static void finish(String app, int n) {
+    List<Events> events = new ArrayList<>();
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Events e = Events.pre(NS, app, "v" + i).tasks("scale-heap");
+      events.add(e);
+      records.add(e.binary(Bus.EVENTS));
+    }
+    send(records);
+    Set<String> triggers = events.stream().map(Events::trigger).collect(Collectors.toSet());
+    await()
+        .atMost(Duration.ofSeconds(SOAK ? 600 : 180))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                TestInfra.client()
+                            .resources(KeptnTask.class)
+                            .inNamespace(NS)
+                            .withLabel("taskbridge.dev/done", "true")
+                            .list()
+                            .getItems()
+                            .stream()
+                            .filter(
+                                t ->
+                                    triggers.contains(
+                                        t.getMetadata().getLabels().get("taskbridge.dev/trigger")))
+                            .count()
+                        == n
+                    && TestInfra.client()
+                        .batch()
+                        .v1()
+                        .jobs()
+                        .inNamespace(NS)
+                        .list()
+                        .getItems()
+                        .stream()
+                        .noneMatch(
+                            j ->
+                                triggers.contains(
+                                    j.getMetadata().getLabels().get("taskbridge.dev/trigger"))));
+  }
+
+  /** Heap in use (all heap pools, as the app's /q/metrics tells) after two full collections. */
+  private static long heapAfterFullGc(PackagedApp app) throws Exception {
+    for (int i = 0; i < 2; i++) {
+      Process gc =
+          new ProcessBuilder("jcmd", Long.toString(app.pid()), "GC.run")
+              .redirectErrorStream(true)
+              .start();
+      gc.getInputStream().readAllBytes();
+      assertThat(gc.waitFor()).as("jcmd GC.run").isZero();
+    }
+    return (long)
+        new dev.taskbridge.testing.Scrape(app.body("/q/metrics"))
+            .sum("jvm_memory_used_bytes", "area", "heap");
+  }
+
   @Test
   void loadWithDuplicatesAndMalformedEvents() {
     int n = SOAK ? 10_000 : 2_000;
