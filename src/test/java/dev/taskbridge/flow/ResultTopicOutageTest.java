@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
 import dev.taskbridge.testing.Cluster;
@@ -90,6 +92,21 @@ class ResultTopicOutageTest {
         .atMost(Duration.ofSeconds(60))
         .until(() -> !Cluster.jobsOf(NS, during.trigger()).isEmpty());
 
+    // a running task deleted during the outage: its Job is stopped at once, and its cancel result
+    // (and the phase) arrive once the topic is back
+    Defs.apply(Defs.container(NS, "topic-outage-hang"));
+    TestInfra.simulator().script("topic-outage-hang", Script.hang());
+    Events cancelled = Events.pre(NS, "shop", "3").tasks("topic-outage-hang");
+    Bus.send(cancelled.binary(Bus.EVENTS));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> !Cluster.jobsOf(NS, cancelled.trigger()).isEmpty());
+    String task = Cluster.tasksOf(NS, cancelled.trigger()).get(0).getMetadata().getName();
+    TestInfra.client().resources(KeptnTask.class).inNamespace(NS).withName(task).delete();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(Cluster.job(NS, task)).as("the Job is stopped").isNull());
+
     // two minutes in all: never restarted (liveness UP), not ready, nothing delivered
     await()
         .during(Duration.ofMinutes(2))
@@ -100,6 +117,7 @@ class ResultTopicOutageTest {
                 live() == 200
                     && ready() == 503
                     && kinds(before).isEmpty()
+                    && kinds(cancelled).isEmpty()
                     && kinds(during).isEmpty());
 
     resultTopicTakesWrites(true);
@@ -113,6 +131,17 @@ class ResultTopicOutageTest {
       assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
       assertThat(kinds(e).stream().filter("phase.finished"::equals).distinct()).hasSize(1);
     }
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(
+            () -> assertThat(kinds(cancelled)).contains("task.failed", "phase.finished"));
+    List<Ce> ofCancelled = Bus.results().forTrigger(cancelled.trigger());
+    assertThat(ofCancelled)
+        .filteredOn(c -> c.kind().equals("task.failed"))
+        .allSatisfy(c -> assertThat(c.data().get("reason").asText()).isEqualTo("Cancelled"));
+    assertThat(ofCancelled)
+        .filteredOn(c -> c.kind().equals("phase.finished"))
+        .allSatisfy(c -> assertThat(c.data().get("result").asText()).isEqualTo("fail"));
     await().atMost(Duration.ofSeconds(60)).until(() -> ready() == 200);
     assertThat(live()).isEqualTo(200);
   }
