@@ -3,8 +3,11 @@ package dev.taskbridge.report;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.keptn.TaskKey;
+import dev.taskbridge.keptn.TriggerKey;
 import dev.taskbridge.metrics.BridgeMetrics;
 import dev.taskbridge.run.Cluster;
+import dev.taskbridge.run.Work;
 import dev.taskbridge.run.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,25 +28,24 @@ import org.jboss.logging.Logger;
  */
 public final class Reporter {
   private static final Logger LOG = Logger.getLogger(Reporter.class);
-  public static final String PHASE_KEY = "phase:";
 
   private final Cluster cluster;
   private final ResultPublisher publisher;
   private final ResultFactory factory;
   private final BridgeMetrics metrics;
-  private final WorkQueue queue;
+  private final WorkQueue<Work> queue;
   private final Clock clock;
   private final boolean keptnMode;
   private final ResultFactory.LogTails logTails;
 
-  private final Map<String, Set<String>> recorded = new ConcurrentHashMap<>();
-  private final Map<String, Set<String>> acked = new ConcurrentHashMap<>();
-  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-  private final Map<String, Instant> terminalSeen = new ConcurrentHashMap<>();
-  private final Set<String> phaseInFlight = ConcurrentHashMap.newKeySet();
-  private final Set<String> phaseAcked = ConcurrentHashMap.newKeySet();
-  private final Set<String> phaseDone = ConcurrentHashMap.newKeySet();
-  private final Map<String, Map<String, TaskFacts>> tombstones = new ConcurrentHashMap<>();
+  private final Map<TaskKey, Set<String>> recorded = new ConcurrentHashMap<>();
+  private final Map<TaskKey, Set<String>> acked = new ConcurrentHashMap<>();
+  private final Set<TaskKey> inFlight = ConcurrentHashMap.newKeySet();
+  private final Map<TaskKey, Instant> terminalSeen = new ConcurrentHashMap<>();
+  private final Set<TriggerKey> phaseInFlight = ConcurrentHashMap.newKeySet();
+  private final Set<TriggerKey> phaseAcked = ConcurrentHashMap.newKeySet();
+  private final Set<TriggerKey> phaseDone = ConcurrentHashMap.newKeySet();
+  private final Map<TriggerKey, Map<String, TaskFacts>> tombstones = new ConcurrentHashMap<>();
 
   /**
    * Tasks whose next result waits for a log tail this replica cannot read yet, since when: a log
@@ -51,7 +53,7 @@ public final class Reporter {
    * published, and two replicas that overlap publish one result id with one content. After {@link
    * #LOG_GRACE} the result goes out without it.
    */
-  private final Map<String, Instant> logsAwaited = new ConcurrentHashMap<>();
+  private final Map<TaskKey, Instant> logsAwaited = new ConcurrentHashMap<>();
 
   static final Duration LOG_GRACE = Duration.ofSeconds(5);
   static final Duration LOG_RETRY = Duration.ofMillis(250);
@@ -60,14 +62,14 @@ public final class Reporter {
   private static final String PHASE_ACKED = "#phase";
 
   /** Tasks whose phase result is recorded, until the informer's copy shows it. */
-  private final Set<String> phaseRecorded = ConcurrentHashMap.newKeySet();
+  private final Set<TaskKey> phaseRecorded = ConcurrentHashMap.newKeySet();
 
   public Reporter(
       Cluster cluster,
       ResultPublisher publisher,
       ResultFactory factory,
       BridgeMetrics metrics,
-      WorkQueue queue,
+      WorkQueue<Work> queue,
       Clock clock,
       boolean keptnMode,
       ResultFactory.LogTails logTails) {
@@ -82,12 +84,12 @@ public final class Reporter {
   }
 
   /** Marks the moment a task's terminal state was seen, for the result latency. */
-  public void terminalSeen(String key) {
+  public void terminalSeen(TaskKey key) {
     terminalSeen.putIfAbsent(key, clock.instant());
   }
 
   /** Records what was acknowledged, then publishes what is owed; or asks for the phase check. */
-  public void settle(String key, KeptnTask task) {
+  public void settle(TaskKey key, KeptnTask task) {
     TaskFacts facts = TaskFacts.of(task);
     Set<String> known = new LinkedHashSet<>(facts.published());
     known.addAll(recorded.getOrDefault(key, Set.of()));
@@ -136,7 +138,7 @@ public final class Reporter {
     if (plan.logsPending()) {
       logsAwaited.putIfAbsent(key, now);
       if (owed.isEmpty()) {
-        queue.enqueueAfter(key, LOG_RETRY);
+        queue.enqueueAfter(new Work.Reconcile(key), LOG_RETRY);
         return;
       }
     } else {
@@ -145,7 +147,7 @@ public final class Reporter {
     if (!owed.isEmpty()) {
       send(key, withPhase(facts, owed));
     } else if (ResultFactory.settled(facts) && !facts.phasePublished()) {
-      queue.enqueue(PHASE_KEY + facts.namespace() + "/" + facts.trigger());
+      queue.enqueue(new Work.SettlePhase(new TriggerKey(facts.namespace(), facts.trigger())));
     }
   }
 
@@ -157,7 +159,7 @@ public final class Reporter {
   private List<Result> withPhase(TaskFacts facts, List<Result> owed) {
     if (facts.expectedTasks() != 1
         || facts.phasePublished()
-        || tombstones.containsKey(facts.namespace() + "/" + facts.trigger())) {
+        || tombstones.containsKey(new TriggerKey(facts.namespace(), facts.trigger()))) {
       return owed;
     }
     Set<String> kinds = new LinkedHashSet<>();
@@ -171,7 +173,7 @@ public final class Reporter {
     return all;
   }
 
-  private void send(String key, List<Result> owed) {
+  private void send(TaskKey key, List<Result> owed) {
     inFlight.add(key);
     publisher
         .publishAll(owed)
@@ -197,9 +199,9 @@ public final class Reporter {
               }
               inFlight.remove(key);
               if (failure == null) {
-                queue.enqueue(key);
+                queue.enqueue(new Work.Reconcile(key));
               } else {
-                queue.enqueueAfter(key, Duration.ofSeconds(2));
+                queue.enqueueAfter(new Work.Reconcile(key), Duration.ofSeconds(2));
               }
             });
   }
@@ -209,17 +211,17 @@ public final class Reporter {
    * {@code published} runs once its results are acknowledged, {@code failed} when they were not
    * (the caller keeps what it needs to try again).
    */
-  public void cancelled(String key, TaskFacts lastKnown, Runnable published, Runnable failed) {
+  public void cancelled(TaskKey key, TaskFacts lastKnown, Runnable published, Runnable failed) {
     Set<String> before =
         union(recorded.getOrDefault(key, Set.of()), acked.getOrDefault(key, Set.of()));
     TaskFacts ended = lastKnown.withPublished(before);
-    String nsTrigger = ended.namespace() + "/" + ended.trigger();
-    tombstones.computeIfAbsent(nsTrigger, k -> new ConcurrentHashMap<>()).put(ended.name(), ended);
+    TriggerKey trigger = new TriggerKey(ended.namespace(), ended.trigger());
+    tombstones.computeIfAbsent(trigger, k -> new ConcurrentHashMap<>()).put(ended.name(), ended);
     List<Result> owed = factory.owed(ended, keptnMode, (t, a) -> "", clock.instant());
     if (owed.isEmpty()) {
       forget(key);
       published.run();
-      queue.enqueue(PHASE_KEY + nsTrigger);
+      queue.enqueue(new Work.SettlePhase(trigger));
       return;
     }
     publisher
@@ -231,29 +233,29 @@ public final class Reporter {
                 return;
               }
               tombstones
-                  .get(nsTrigger)
+                  .get(trigger)
                   .put(
                       ended.name(),
                       ended.withPublished(
                           Set.of(ended.state() == KeptnState.Failed ? "failed" : "succeeded")));
               forget(key);
               published.run();
-              queue.enqueue(PHASE_KEY + nsTrigger);
+              queue.enqueue(new Work.SettlePhase(trigger));
             });
   }
 
   /** A deleted task's results are still owed while publishing failed; retry them. */
   public Optional<TaskFacts> tombstone(String namespace, String trigger, String name) {
     return Optional.ofNullable(
-        tombstones.getOrDefault(namespace + "/" + trigger, Map.of()).get(name));
+        tombstones.getOrDefault(new TriggerKey(namespace, trigger), Map.of()).get(name));
   }
 
   /** The phase check of one trigger: {@code tasks} are its KeptnTasks as cached. */
-  public void settlePhase(String nsTrigger, List<KeptnTask> tasks) {
-    if (phaseDone.contains(nsTrigger) || phaseInFlight.contains(nsTrigger)) {
+  public void settlePhase(TriggerKey trigger, List<KeptnTask> tasks) {
+    if (phaseDone.contains(trigger) || phaseInFlight.contains(trigger)) {
       return;
     }
-    if (phaseAcked.contains(nsTrigger)) {
+    if (phaseAcked.contains(trigger)) {
       // the acknowledgement is let go only once every task says so: a write that fails leaves it
       // for the next try instead of tasks never marked done (and a phase published again)
       for (KeptnTask t : tasks) {
@@ -262,37 +264,37 @@ public final class Reporter {
             t.getMetadata().getName(),
             Map.of(Keys.PHASE_PUBLISHED, "true"));
       }
-      phaseAcked.remove(nsTrigger);
-      phaseDone.add(nsTrigger);
-      tombstones.remove(nsTrigger);
+      phaseAcked.remove(trigger);
+      phaseDone.add(trigger);
+      tombstones.remove(trigger);
       return;
     }
     List<TaskFacts> facts = new ArrayList<>();
     for (KeptnTask t : tasks) {
-      String key = t.getMetadata().getNamespace() + "/" + t.getMetadata().getName();
+      TaskKey key = TaskKey.of(t);
       if (phaseRecorded.contains(key)) {
         return; // published with the task's own results (single-task trigger)
       }
       facts.add(TaskFacts.of(t).withPublished(recorded.getOrDefault(key, Set.of())));
     }
-    facts.addAll(tombstones.getOrDefault(nsTrigger, Map.of()).values());
+    facts.addAll(tombstones.getOrDefault(trigger, Map.of()).values());
     Optional<PhaseFacts> phase = PhaseFacts.finished(facts);
     if (phase.isEmpty()) {
       return;
     }
-    phaseInFlight.add(nsTrigger);
+    phaseInFlight.add(trigger);
     publisher
         .publish(factory.phase(phase.get(), clock.instant()))
         .whenComplete(
             (ok, failure) -> {
               if (failure == null) {
-                phaseAcked.add(nsTrigger);
+                phaseAcked.add(trigger);
               }
-              phaseInFlight.remove(nsTrigger);
+              phaseInFlight.remove(trigger);
               if (failure == null) {
-                queue.enqueue(PHASE_KEY + nsTrigger);
+                queue.enqueue(new Work.SettlePhase(trigger));
               } else {
-                queue.enqueueAfter(PHASE_KEY + nsTrigger, Duration.ofSeconds(2));
+                queue.enqueueAfter(new Work.SettlePhase(trigger), Duration.ofSeconds(2));
               }
             });
   }
@@ -300,15 +302,15 @@ public final class Reporter {
   /**
    * Forgets a trigger whose phase is recorded on its tasks (they say so themselves from now on).
    */
-  public void forgetPhase(String nsTrigger) {
-    phaseDone.remove(nsTrigger);
+  public void forgetPhase(TriggerKey trigger) {
+    phaseDone.remove(trigger);
   }
 
   /**
    * Drops what is kept in memory about a task that is done (its results and phase are recorded on
    * it) and left the informer's cache.
    */
-  public void forget(String key) {
+  public void forget(TaskKey key) {
     recorded.remove(key);
     acked.remove(key);
     phaseRecorded.remove(key);

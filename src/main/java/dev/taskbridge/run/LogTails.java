@@ -17,12 +17,12 @@ import java.util.List;
 final class LogTails implements ResultFactory.LogTails {
   static final int MAX_CHARS = 8192;
 
-  private final Watchers cache;
+  private final TaskCache cache;
   private final Cluster cluster;
   private final int lines;
   private final RestartPolicy policy;
 
-  LogTails(Watchers cache, Cluster cluster, int lines, RestartPolicy policy) {
+  LogTails(TaskCache cache, Cluster cluster, int lines, RestartPolicy policy) {
     this.cache = cache;
     this.cluster = cluster;
     this.lines = lines;

@@ -6,6 +6,7 @@ import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskStatus;
 import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.keptn.TaskKey;
 import dev.taskbridge.metrics.BridgeMetrics;
 import dev.taskbridge.plan.FoundDefinition;
 import dev.taskbridge.plan.GoDuration;
@@ -32,14 +33,15 @@ public final class TaskReconciler {
 
   private final Cluster cluster;
   private final JobFactory jobs;
-  private final Watchers cache;
+  private final TaskCache cache;
   private final Reporter reporter;
   private final BridgeMetrics metrics;
-  private final WorkQueue queue;
+  private final WorkQueue<Work> queue;
   private final Clock clock;
   private final BridgeConfig config;
-  private final Map<String, String> lastCreateError = new ConcurrentHashMap<>();
-  private final Map<String, Own> fresh = new ConcurrentHashMap<>();
+  private final Map<TaskKey, String> lastCreateError = new ConcurrentHashMap<>();
+  private final Map<TaskKey, Own> fresh = new ConcurrentHashMap<>();
+  private final java.util.Set<TaskKey> released = ConcurrentHashMap.newKeySet();
   private final java.util.List<Glob> allowedImages;
   private final TaskEvents events;
   private final boolean restartsInPod;
@@ -47,10 +49,10 @@ public final class TaskReconciler {
   public TaskReconciler(
       Cluster cluster,
       JobFactory jobs,
-      Watchers cache,
+      TaskCache cache,
       Reporter reporter,
       BridgeMetrics metrics,
-      WorkQueue queue,
+      WorkQueue<Work> queue,
       Clock clock,
       BridgeConfig config,
       TaskEvents events) {
@@ -70,12 +72,13 @@ public final class TaskReconciler {
   }
 
   /** Drops what is kept about a task that is done and left the cache. */
-  public void forget(String key) {
+  public void forget(TaskKey key) {
     fresh.remove(key);
     lastCreateError.remove(key);
+    released.remove(key); // a standalone Job has its task's name
   }
 
-  public void reconcile(String key) {
+  public void reconcile(TaskKey key) {
     KeptnTask cached = cache.task(key);
     if (cached == null) {
       fresh.remove(key);
@@ -92,11 +95,11 @@ public final class TaskReconciler {
       // somebody wrote the task since this copy was read: read again, decide again
       fresh.remove(key);
       LOG.debugf("%s changed under a decision (%s); deciding again", key, c.getMessage());
-      queue.enqueueAfter(key, Duration.ofMillis(200));
+      queue.enqueueAfter(new Work.Reconcile(key), Duration.ofMillis(200));
     }
   }
 
-  private void step(String key, KeptnTask task) {
+  private void step(TaskKey key, KeptnTask task) {
     if (!KeptnState.of(status(task).status).isTerminal()) {
       task =
           config.runner().mode() == RunnerMode.standalone ? advance(key, task) : follow(key, task);
@@ -119,7 +122,7 @@ public final class TaskReconciler {
   }
 
   /** Standalone mode: the bridge runs the Job. */
-  private KeptnTask advance(String key, KeptnTask task) {
+  private KeptnTask advance(TaskKey key, KeptnTask task) {
     String name = task.getMetadata().getName();
     Job job = cache.job(task.getMetadata().getNamespace(), name);
     if (job == null && status(task).jobName != null) {
@@ -149,12 +152,17 @@ public final class TaskReconciler {
     return job == null ? start(key, task) : observe(key, task, job);
   }
 
-  /** Lets a Job go once its task's outcome is on the KeptnTask (its finalizer, standalone mode). */
+  /**
+   * Lets a Job go once its task's outcome is on the KeptnTask (its finalizer, standalone mode).
+   * Once per Job: the informer's copy shows the finalizer until the patch comes back on the watch.
+   */
   private void release(Job job) {
     if (job != null
         && job.getMetadata().getFinalizers() != null
-        && job.getMetadata().getFinalizers().contains(Keys.JOB_FINALIZER)) {
+        && job.getMetadata().getFinalizers().contains(Keys.JOB_FINALIZER)
+        && !released.contains(TaskKey.of(job))) {
       cluster.releaseJob(job);
+      released.add(TaskKey.of(job));
     }
   }
 
@@ -163,12 +171,12 @@ public final class TaskReconciler {
    * recorded) or gone (deleted while the bridge did not run). Either way nothing waits for the Job:
    * it is let go instead of staying in deletion forever.
    */
-  private void releaseOrphan(String key) {
+  private void releaseOrphan(TaskKey key) {
     if (config.runner().mode() != RunnerMode.standalone) {
       return;
     }
-    String ns = key.substring(0, key.indexOf('/'));
-    Job job = cache.job(ns, key.substring(key.indexOf('/') + 1));
+    String ns = key.namespace();
+    Job job = cache.job(ns, key.name());
     if (job == null
         || job.getMetadata().getDeletionTimestamp() == null
         || job.getMetadata().getFinalizers() == null
@@ -177,11 +185,11 @@ public final class TaskReconciler {
     }
     KeptnTask task = cluster.task(ns, job.getMetadata().getName()).orElse(null);
     if (task == null || KeptnState.of(status(task).status).isTerminal()) {
-      release(job);
+      cluster.releaseJob(job); // not remembered: nothing forgets this task again
     }
   }
 
-  private KeptnTask start(String key, KeptnTask task) {
+  private KeptnTask start(TaskKey key, KeptnTask task) {
     String ns = task.getMetadata().getNamespace();
     String defName = task.getSpec().taskDefinition;
     Instant createdAt = created(task);
@@ -274,9 +282,9 @@ public final class TaskReconciler {
       }
       if (e instanceof ApiErrors.Throttled t) {
         // the server said when to come back (429 Retry-After): not before, whatever wakes the key
-        queue.holdFor(key, Duration.ofSeconds(t.retryAfterSeconds()));
+        queue.holdFor(new Work.Reconcile(key), Duration.ofSeconds(t.retryAfterSeconds()));
       } else {
-        queue.enqueueAfter(key, Duration.ofSeconds(5));
+        queue.enqueueAfter(new Work.Reconcile(key), Duration.ofSeconds(5));
       }
       return task;
     }
@@ -308,7 +316,7 @@ public final class TaskReconciler {
     }
   }
 
-  private KeptnTask observe(String key, KeptnTask task, Job job) {
+  private KeptnTask observe(TaskKey key, KeptnTask task, Job job) {
     JobView view = JobView.of(job);
     task = countAttempts(task, job);
     if (KeptnState.of(status(task).status).isTerminal()) {
@@ -333,7 +341,7 @@ public final class TaskReconciler {
   /**
    * Keptn mode: Keptn's operator runs the Job and writes the status; the bridge counts attempts.
    */
-  private KeptnTask follow(String key, KeptnTask task) {
+  private KeptnTask follow(TaskKey key, KeptnTask task) {
     KeptnTaskStatus s = status(task);
     if (s.jobName == null || s.jobName.isEmpty()) {
       String ns = task.getMetadata().getNamespace();
@@ -375,12 +383,17 @@ public final class TaskReconciler {
   }
 
   private KeptnTask finish(
-      String key, KeptnTask task, KeptnState state, String reason, String message) {
+      TaskKey key, KeptnTask task, KeptnState state, String reason, String message) {
     return finish(key, task, null, state, reason, message);
   }
 
   private KeptnTask finish(
-      String key, KeptnTask task, String jobName, KeptnState state, String reason, String message) {
+      TaskKey key,
+      KeptnTask task,
+      String jobName,
+      KeptnState state,
+      String reason,
+      String message) {
     if (jobName != null) {
       task = recordOutput(task, jobName);
     }
@@ -438,7 +451,7 @@ public final class TaskReconciler {
     if (after == null) {
       return before;
     }
-    String key = after.getMetadata().getNamespace() + "/" + after.getMetadata().getName();
+    TaskKey key = TaskKey.of(after);
     Own earlier = fresh.get(key);
     // what the informer showed before the bridge's writes began: while it still shows that, the
     // bridge's own copy is the newer one
@@ -455,7 +468,7 @@ public final class TaskReconciler {
   private record Own(String basedOn, KeptnTask task) {}
 
   /** The informer's copy, or the bridge's own later write while the informer has not caught up. */
-  private KeptnTask fresher(String key, KeptnTask cached) {
+  private KeptnTask fresher(TaskKey key, KeptnTask cached) {
     Own own = fresh.get(key);
     if (own == null) {
       return cached;

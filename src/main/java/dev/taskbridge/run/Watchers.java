@@ -6,6 +6,8 @@ import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskStatus;
 import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.keptn.TaskKey;
+import dev.taskbridge.keptn.TriggerKey;
 import dev.taskbridge.metrics.BridgeMetrics;
 import dev.taskbridge.report.Reporter;
 import dev.taskbridge.report.ResultFactory;
@@ -41,11 +43,10 @@ import org.jboss.logging.Logger;
  * polling.
  */
 @ApplicationScoped
-public class Watchers {
+public class Watchers implements TaskCache {
   private static final Logger LOG = Logger.getLogger(Watchers.class);
   static final String TRIGGER_INDEX = "trigger";
   static final String JOB_INDEX = "job";
-  static final String DELETED_KEY = "deleted:";
 
   private final KubernetesClient client;
   private final BridgeConfig config;
@@ -60,12 +61,12 @@ public class Watchers {
   private final Map<String, SharedIndexInformer<KeptnTask>> tasks = new ConcurrentHashMap<>();
   private final Map<String, SharedIndexInformer<Job>> jobs = new ConcurrentHashMap<>();
   private final Map<String, SharedIndexInformer<Pod>> pods = new ConcurrentHashMap<>();
-  private final Map<String, KeptnTask> deleted = new ConcurrentHashMap<>();
-  private final java.util.Set<String> cancelCounted = ConcurrentHashMap.newKeySet();
-  private final Map<String, KeptnTask> listed = new ConcurrentHashMap<>();
+  private final Map<TaskKey, KeptnTask> deleted = new ConcurrentHashMap<>();
+  private final java.util.Set<TaskKey> cancelCounted = ConcurrentHashMap.newKeySet();
+  private final Map<TaskKey, KeptnTask> listed = new ConcurrentHashMap<>();
   private final List<java.util.function.Consumer<String>> taskListeners =
       new java.util.concurrent.CopyOnWriteArrayList<>();
-  private WorkQueue queue;
+  private WorkQueue<Work> queue;
   private Reporter reporter;
   private TaskReconciler reconciler;
   private TaskEvents taskEvents;
@@ -91,7 +92,7 @@ public class Watchers {
   }
 
   void onStart(@Observes @Priority(2000) StartupEvent ev) {
-    queue = new WorkQueue("reconcile", 4, this::handle);
+    queue = new WorkQueue<>("reconcile", 4, this::handle);
     boolean keptn = config.runner().mode() == RunnerMode.keptn;
     ResultFactory factory =
         new ResultFactory(
@@ -174,8 +175,7 @@ public class Watchers {
       informer.addIndexers(
           Map.of(
               TRIGGER_INDEX,
-              (Function<T, List<String>>)
-                  t -> List.of(t.getMetadata().getNamespace() + "/" + label(t, Keys.TRIGGER))));
+              (Function<T, List<String>>) t -> List.of(TriggerKey.of((KeptnTask) t).indexKey())));
     }
     if (type == Pod.class) {
       informer.addIndexers(
@@ -244,35 +244,34 @@ public class Watchers {
             ? obj.getMetadata().getName()
             : type == Job.class ? taskOfJob((Job) obj) : taskOfPod((Pod) obj);
     if (task != null) {
-      queue.enqueue(ns + "/" + task);
+      queue.enqueue(new Work.Reconcile(new TaskKey(ns, task)));
     }
   }
 
   private void left(KeptnTask task) {
-    String key = task.getMetadata().getNamespace() + "/" + task.getMetadata().getName();
+    TaskKey key = TaskKey.of(task);
     deleted.put(key, task);
-    queue.enqueue(DELETED_KEY + key);
+    queue.enqueue(new Work.Cancel(key));
   }
 
-  private void handle(String key) {
+  private void handle(Work work) {
     if (!leadership.isLeader()) {
-      if (key.startsWith(DELETED_KEY)) {
-        deleted.remove(key.substring(DELETED_KEY.length())); // the leader handles it
+      if (work instanceof Work.Cancel cancel) {
+        deleted.remove(cancel.task()); // the leader handles it
       }
       return;
     }
-    if (key.startsWith(Reporter.PHASE_KEY)) {
-      String nsTrigger = key.substring(Reporter.PHASE_KEY.length());
-      List<KeptnTask> byTrigger = tasksOfTrigger(nsTrigger);
-      reporter.settlePhase(nsTrigger, byTrigger);
+    if (work instanceof Work.SettlePhase phase) {
+      List<KeptnTask> byTrigger = tasksOfTrigger(phase.trigger());
+      reporter.settlePhase(phase.trigger(), byTrigger);
       if (!byTrigger.isEmpty()
           && byTrigger.stream().allMatch(t -> TaskFacts.of(t).phasePublished())) {
-        reporter.forgetPhase(nsTrigger);
+        reporter.forgetPhase(phase.trigger());
       }
-    } else if (key.startsWith(DELETED_KEY)) {
-      gone(key.substring(DELETED_KEY.length()));
-    } else {
-      reconciler.reconcile(key);
+    } else if (work instanceof Work.Cancel cancel) {
+      gone(cancel.task());
+    } else if (work instanceof Work.Reconcile reconcile) {
+      reconciler.reconcile(reconcile.task());
     }
   }
 
@@ -283,7 +282,7 @@ public class Watchers {
    * ended, it is cancelled. A failure on the way leaves the copy in {@link #deleted} and the work
    * is tried again: a cancel is never lost.
    */
-  private void gone(String key) {
+  private void gone(TaskKey key) {
     KeptnTask last = deleted.get(key);
     if (last == null) {
       return;
@@ -296,7 +295,7 @@ public class Watchers {
       if ("true".equals(label(now, Keys.DONE))) {
         release(key, now);
       } else {
-        queue.enqueue(key); // listed again by the informer; nothing happened to it
+        queue.enqueue(new Work.Reconcile(key)); // listed again by the informer; nothing happened
       }
       return;
     }
@@ -328,14 +327,14 @@ public class Watchers {
           cancelCounted.remove(key);
           reconciler.forget(key);
         },
-        () -> queue.enqueueAfter(DELETED_KEY + key, java.time.Duration.ofSeconds(2)));
+        () -> queue.enqueueAfter(new Work.Cancel(key), java.time.Duration.ofSeconds(2)));
   }
 
   /** Drops what memory holds about a task that owes nothing any more. */
-  private void release(String key, KeptnTask task) {
+  private void release(TaskKey key, KeptnTask task) {
     reconciler.forget(key);
     reporter.forget(key);
-    reporter.forgetPhase(task.getMetadata().getNamespace() + "/" + label(task, Keys.TRIGGER));
+    reporter.forgetPhase(TriggerKey.of(task));
   }
 
   private void enqueueAllCached() {
@@ -343,12 +342,7 @@ public class Watchers {
         .values()
         .forEach(
             i ->
-                i.getStore()
-                    .list()
-                    .forEach(
-                        t ->
-                            queue.enqueue(
-                                t.getMetadata().getNamespace() + "/" + t.getMetadata().getName())));
+                i.getStore().list().forEach(t -> queue.enqueue(new Work.Reconcile(TaskKey.of(t)))));
   }
 
   /**
@@ -356,7 +350,7 @@ public class Watchers {
    * that missed an event), the listed copy stands in for the cache's until the informer has it.
    */
   public void repair(KeptnTask listed) {
-    String key = listed.getMetadata().getNamespace() + "/" + listed.getMetadata().getName();
+    TaskKey key = TaskKey.of(listed);
     if (task(key) == null) {
       LOG.infof("sweep: %s is not in the informer's cache; reconciling the listed copy", key);
       this.listed.put(key, listed);
@@ -367,7 +361,7 @@ public class Watchers {
   /** Enqueues a task (used by the sweep and by ingest after creating tasks). */
   public void enqueue(String namespace, String name) {
     if (started && leadership.isLeader()) {
-      queue.enqueue(namespace + "/" + name);
+      queue.enqueue(new Work.Reconcile(new TaskKey(namespace, name)));
     }
   }
 
@@ -383,10 +377,10 @@ public class Watchers {
     return queue == null ? 0 : queue.pending() + reporter.inFlight();
   }
 
-  KeptnTask task(String key) {
-    String ns = key.substring(0, key.indexOf('/'));
-    var informer = tasks.getOrDefault(ns, tasks.get("*"));
-    KeptnTask cached = informer == null ? null : informer.getIndexer().getByKey(key);
+  @Override
+  public KeptnTask task(TaskKey key) {
+    var informer = tasks.getOrDefault(key.namespace(), tasks.get("*"));
+    KeptnTask cached = informer == null ? null : informer.getIndexer().getByKey(key.cacheKey());
     if (cached != null) {
       listed.remove(key);
       return cached;
@@ -394,14 +388,16 @@ public class Watchers {
     return listed.remove(key); // the sweep's copy, used once
   }
 
-  Job job(String ns, String name) {
+  @Override
+  public Job job(String ns, String name) {
     var informer = jobs.getOrDefault(ns, jobs.get("*"));
     return informer == null
         ? null
         : informer.getIndexer().getByKey(Cache.namespaceKeyFunc(ns, name));
   }
 
-  List<Pod> podsOf(Job job) {
+  @Override
+  public List<Pod> podsOf(Job job) {
     String ns = job.getMetadata().getNamespace();
     var informer = pods.getOrDefault(ns, pods.get("*"));
     return informer == null
@@ -409,23 +405,11 @@ public class Watchers {
         : informer.getIndexer().byIndex(JOB_INDEX, ns + "/" + job.getMetadata().getName());
   }
 
-  /** Container restarts of a Job's pods: the failed attempts that {@code OnFailure} hides. */
-  int podRestarts(Job job) {
-    int restarts = 0;
-    for (Pod p : podsOf(job)) {
-      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
-        for (var cs : p.getStatus().getContainerStatuses()) {
-          restarts += cs.getRestartCount() == null ? 0 : cs.getRestartCount();
-        }
-      }
-    }
-    return restarts;
-  }
-
-  List<KeptnTask> tasksOfTrigger(String nsTrigger) {
-    String ns = nsTrigger.substring(0, nsTrigger.indexOf('/'));
-    var informer = tasks.getOrDefault(ns, tasks.get("*"));
-    return informer == null ? List.of() : informer.getIndexer().byIndex(TRIGGER_INDEX, nsTrigger);
+  List<KeptnTask> tasksOfTrigger(TriggerKey trigger) {
+    var informer = tasks.getOrDefault(trigger.namespace(), tasks.get("*"));
+    return informer == null
+        ? List.of()
+        : informer.getIndexer().byIndex(TRIGGER_INDEX, trigger.indexKey());
   }
 
   /** Every cached task, for the sweep. */

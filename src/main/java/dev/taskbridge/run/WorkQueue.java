@@ -15,22 +15,22 @@ import org.jboss.logging.Logger;
  * being handled is handled once more afterwards, and many enqueues of a waiting key collapse into
  * one.
  */
-public final class WorkQueue implements AutoCloseable {
+public final class WorkQueue<K> implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(WorkQueue.class);
 
   // Guarded by "this". dirty: keys that must be handled (again); processing: keys a worker holds.
   // A key is submitted to the pool only when it becomes dirty while not processing, or when its
   // worker finishes and finds it dirty again: so one worker per key, a key enqueued while it runs
   // runs once more afterwards, and enqueues of a waiting key collapse (client-go's guarantees).
-  private final Set<String> dirty = new java.util.HashSet<>();
-  private final Set<String> processing = new java.util.HashSet<>();
+  private final Set<K> dirty = new java.util.HashSet<>();
+  private final Set<K> processing = new java.util.HashSet<>();
   // keys that must not run before a time (the API server's Retry-After): enqueues meanwhile wait
-  private final java.util.Map<String, Long> heldUntil = new java.util.HashMap<>();
+  private final java.util.Map<K, Long> heldUntil = new java.util.HashMap<>();
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
-  private final Consumer<String> handler;
+  private final Consumer<K> handler;
 
-  public WorkQueue(String name, int threads, Consumer<String> handler) {
+  public WorkQueue(String name, int threads, Consumer<K> handler) {
     AtomicInteger n = new AtomicInteger();
     this.workers =
         Executors.newFixedThreadPool(threads, r -> daemon(r, name + "-" + n.incrementAndGet()));
@@ -38,7 +38,7 @@ public final class WorkQueue implements AutoCloseable {
     this.handler = handler;
   }
 
-  public void enqueue(String key) {
+  public void enqueue(K key) {
     synchronized (this) {
       Long until = heldUntil.get(key);
       if (until != null && until - System.nanoTime() > 0) {
@@ -52,7 +52,7 @@ public final class WorkQueue implements AutoCloseable {
     submit(key);
   }
 
-  private void submit(String key) {
+  private void submit(K key) {
     try {
       workers.execute(() -> run(key));
     } catch (RuntimeException e) {
@@ -62,7 +62,7 @@ public final class WorkQueue implements AutoCloseable {
     }
   }
 
-  public void enqueueAfter(String key, Duration delay) {
+  public void enqueueAfter(K key, Duration delay) {
     try {
       timer.schedule(() -> enqueue(key), delay.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
@@ -74,7 +74,7 @@ public final class WorkQueue implements AutoCloseable {
    * Runs {@code key} once {@code delay} has passed and not before: enqueues of it meanwhile
    * (informer events, the sweep) wait for that time instead of running it at once.
    */
-  public void holdFor(String key, Duration delay) {
+  public void holdFor(K key, Duration delay) {
     synchronized (this) {
       heldUntil.put(key, System.nanoTime() + delay.toNanos());
     }
@@ -96,7 +96,7 @@ public final class WorkQueue implements AutoCloseable {
   /** Keys waiting or being handled. */
   public synchronized int pending() {
     int n = processing.size();
-    for (String k : dirty) {
+    for (K k : dirty) {
       if (!processing.contains(k)) {
         n++;
       }
@@ -104,7 +104,7 @@ public final class WorkQueue implements AutoCloseable {
     return n;
   }
 
-  private void run(String key) {
+  private void run(K key) {
     synchronized (this) {
       dirty.remove(key);
       processing.add(key);

@@ -262,11 +262,37 @@ public final class ApiServer implements AutoCloseable {
       }
       return new MockResponse().setResponseCode(200).setBody(tail(log, m.group(3)));
     }
-    MockResponse answer =
-        IndexedCrudDispatcher.isEventSearch(request.getMethod(), path)
-                && crud instanceof IndexedCrudDispatcher indexed
-            ? indexed.searchEvents(path)
-            : crud.dispatch(request);
+    MockResponse answer;
+    try {
+      answer =
+          IndexedCrudDispatcher.isEventSearch(request.getMethod(), path)
+                  && crud instanceof IndexedCrudDispatcher indexed
+              ? indexed.searchEvents(path)
+              : crud.dispatch(request);
+    } catch (RuntimeException e) {
+      // Fabric8's dispatcher throws where kube-apiserver answers: a JSON patch that cannot be
+      // applied (a failed "test", a missing path) is 422 Invalid, anything else a 500
+      boolean patch = "PATCH".equals(request.getMethod());
+      int code = patch ? 422 : 500;
+      return new MockResponse()
+          .setResponseCode(code)
+          .setHeader("Content-Type", "application/json")
+          .setBody(
+              io.fabric8.kubernetes.client.utils.Serialization.asJson(
+                  java.util.Map.of(
+                      "kind",
+                      "Status",
+                      "apiVersion",
+                      "v1",
+                      "status",
+                      "Failure",
+                      "reason",
+                      patch ? "Invalid" : "InternalError",
+                      "code",
+                      code,
+                      "message",
+                      String.valueOf(e.getMessage()))));
+    }
     for (Fault f : losing) {
       if (f.matches().test(request.getMethod(), path)) {
         synchronized (f) {

@@ -21,8 +21,8 @@ class WorkQueueTest {
     Map<String, AtomicInteger> inside = new ConcurrentHashMap<>();
     AtomicInteger overlaps = new AtomicInteger();
     AtomicInteger runs = new AtomicInteger();
-    try (WorkQueue q =
-        new WorkQueue(
+    try (WorkQueue<String> q =
+        new WorkQueue<String>(
             "stress",
             8,
             key -> {
@@ -65,8 +65,8 @@ class WorkQueueTest {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
-    try (WorkQueue q =
-        new WorkQueue(
+    try (WorkQueue<String> q =
+        new WorkQueue<String>(
             "again",
             4,
             key -> {
@@ -92,8 +92,8 @@ class WorkQueueTest {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-    try (WorkQueue q =
-        new WorkQueue(
+    try (WorkQueue<String> q =
+        new WorkQueue<String>(
             "collapse",
             1,
             key -> {
@@ -124,8 +124,8 @@ class WorkQueueTest {
   void aThrottledKeyDoesNotRunBeforeItsRetryAfterWhateverWakesIt() {
     Map<String, java.util.List<Long>> runs = new ConcurrentHashMap<>();
     AtomicInteger first = new AtomicInteger();
-    try (WorkQueue q =
-        new WorkQueue(
+    try (WorkQueue<String> q =
+        new WorkQueue<String>(
             "held",
             2,
             key -> {
