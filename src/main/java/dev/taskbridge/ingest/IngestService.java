@@ -274,14 +274,26 @@ public class IngestService {
     java.util.Set<String> before = new java.util.HashSet<>();
     existing.forEach(t -> before.add(t.getMetadata().getName()));
     int created = 0;
+    Map<String, String> refused = new java.util.TreeMap<>();
+    ApiErrors.Permanent refusal = null;
     for (PlannedTask task : plan.tasks()) {
       // a create whose answer was lost is retried and finds the task: it is this delivery's own
       // when the listing just before did not have it
-      if (cluster.createTask(DesiredTask.of(plan, task, received))
-          || !before.contains(task.name())) {
-        created++;
+      try {
+        if (cluster.createTask(DesiredTask.of(plan, task, received))
+            || !before.contains(task.name())) {
+          created++;
+        }
+      } catch (ApiErrors.Permanent p) {
+        refused.put(task.name(), task.definitionName());
+        refusal = refusal == null ? p : refusal;
+        continue;
       }
       watchers.enqueue(event.namespace(), task.name());
+    }
+    if (refusal != null) {
+      noteRefused(event.namespace(), plan, refused);
+      throw refusal;
     }
     boolean duplicate = created == 0;
     if (duplicate) {
@@ -291,6 +303,20 @@ public class IngestService {
           plan.triggerHash(), plan.tasks().size());
     }
     return new Accepted(plan, duplicate);
+  }
+
+  /**
+   * Some planned tasks exist and the cluster refused the others for good: the event is rejected,
+   * and the tasks that exist (and run) carry the refused ones' names, so their phase ends (as
+   * {@code fail}) instead of waiting for tasks that will never exist.
+   */
+  private void noteRefused(String namespace, Plan plan, Map<String, String> refused) {
+    String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(refused);
+    for (PlannedTask task : plan.tasks()) {
+      if (!refused.containsKey(task.name())) {
+        cluster.noteRefused(namespace, task.name(), json);
+      }
+    }
   }
 
   /**

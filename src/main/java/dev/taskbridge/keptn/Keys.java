@@ -63,6 +63,13 @@ public final class Keys {
    */
   public static final String JOB_FINALIZER = P + "outcome";
 
+  /**
+   * On the KeptnTasks of an event some of whose planned tasks the cluster refused for good (a
+   * quota, an admission webhook): a JSON object of the refused task names and their definitions, so
+   * the phase and the verdict count them as failed instead of waiting for them forever.
+   */
+  public static final String REFUSED_TASKS = P + "refused-tasks";
+
   public static final String KEPTN_APP = "keptn.sh/app";
   public static final String KEPTN_WORKLOAD = "keptn.sh/workload";
   public static final String KEPTN_VERSION = "keptn.sh/version";

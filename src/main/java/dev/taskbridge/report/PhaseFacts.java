@@ -1,11 +1,16 @@
 package dev.taskbridge.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskbridge.keptn.KeptnState;
+import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.Timestamps;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** What a trigger's phase result reports: the event's identity and each task's outcome. Pure. */
 public record PhaseFacts(
@@ -46,11 +51,23 @@ public record PhaseFacts(
    * own terminal result acknowledged, and the phase result itself has not been. Empty otherwise.
    */
   public static Optional<PhaseFacts> finished(List<TaskFacts> tasks) {
+    return finished(tasks, Map.of());
+  }
+
+  /** The reason of a planned task the cluster refused to create, in the phase and the verdict. */
+  public static final String CREATE_REFUSED = "CreateRefused";
+
+  /**
+   * As {@link #finished(List)}, counting {@code refused} (planned tasks the cluster refused to
+   * create, name → definition; see {@link #refused(List)}) as failed tasks of the phase.
+   */
+  public static Optional<PhaseFacts> finished(List<TaskFacts> tasks, Map<String, String> refused) {
     if (tasks.isEmpty()) {
       return Optional.empty();
     }
     TaskFacts first = tasks.get(0);
-    if (tasks.size() < first.expectedTasks()
+    Map<String, String> missing = missing(tasks.stream().map(TaskFacts::name).toList(), refused);
+    if (tasks.size() + missing.size() < first.expectedTasks()
         || tasks.stream().anyMatch(TaskFacts::phasePublished)) {
       return Optional.empty();
     }
@@ -70,6 +87,11 @@ public record PhaseFacts(
       start = min(start, s);
       end = max(end, t.status().endTime);
     }
+    missing.forEach(
+        (name, definition) ->
+            outcomes.add(
+                new TaskOutcome(name, definition, KeptnState.Failed.name(), CREATE_REFUSED)));
+    outcomes.sort(Comparator.comparing(TaskOutcome::taskName));
     return Optional.of(
         new PhaseFacts(
             first.trigger(),
@@ -84,6 +106,39 @@ public record PhaseFacts(
             outcomes,
             start,
             end));
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The planned tasks the cluster refused to create, as the trigger's KeptnTasks record them
+   * (annotation {@code taskbridge.dev/refused-tasks}): name → definition. Unreadable notes are
+   * ignored.
+   */
+  public static Map<String, String> refused(List<KeptnTask> tasks) {
+    Map<String, String> refused = new TreeMap<>();
+    for (KeptnTask t : tasks) {
+      var a = t.getMetadata().getAnnotations();
+      String json = a == null ? null : a.get(Keys.REFUSED_TASKS);
+      if (json == null) {
+        continue;
+      }
+      try {
+        JsonNode n = JSON.readTree(json);
+        n.fields().forEachRemaining(e -> refused.put(e.getKey(), e.getValue().asText("")));
+      } catch (java.io.IOException | RuntimeException e) {
+        // a note somebody edited into something else: nothing refused is known
+      }
+    }
+    return refused;
+  }
+
+  /** The refused tasks that do not exist (a later delivery may have created one after all). */
+  public static Map<String, String> missing(List<String> existing, Map<String, String> refused) {
+    Map<String, String> missing = new TreeMap<>(refused);
+    existing.forEach(missing::remove);
+    return missing;
   }
 
   private static String min(String a, String b) {

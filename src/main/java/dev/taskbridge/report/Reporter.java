@@ -278,7 +278,7 @@ public final class Reporter {
       facts.add(TaskFacts.of(t).withPublished(recorded.getOrDefault(key, Set.of())));
     }
     facts.addAll(tombstones.getOrDefault(trigger, Map.of()).values());
-    Optional<PhaseFacts> phase = PhaseFacts.finished(facts);
+    Optional<PhaseFacts> phase = PhaseFacts.finished(facts, PhaseFacts.refused(tasks));
     if (phase.isEmpty()) {
       return;
     }

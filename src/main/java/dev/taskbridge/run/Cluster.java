@@ -49,6 +49,12 @@ public class Cluster {
         () -> client.resources(KeptnTask.class).resource(task).create());
   }
 
+  /** Notes on a KeptnTask, at ingest, which of its siblings the cluster refused for good. */
+  @ApplyGuard(ApiGuards.INGEST)
+  public void noteRefused(String namespace, String name, String refusedJson) {
+    patchMetadata(namespace, name, Map.of("annotations", Map.of(Keys.REFUSED_TASKS, refusedJson)));
+  }
+
   @ApplyGuard(ApiGuards.RUN)
   public boolean createJob(Job job) {
     return create(

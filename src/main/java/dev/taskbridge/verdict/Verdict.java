@@ -5,6 +5,7 @@ import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.report.PhaseFacts;
 import dev.taskbridge.report.ResultFactory;
 import dev.taskbridge.report.TaskFacts;
 import java.time.Instant;
@@ -56,8 +57,12 @@ public record Verdict(
     List<KeptnTask> sorted = new ArrayList<>(keptnTasks);
     sorted.sort(Comparator.comparing(t -> t.getMetadata().getName()));
     TaskFacts first = TaskFacts.of(sorted.get(0));
-    boolean pending = sorted.size() < first.expectedTasks();
-    boolean failed = false;
+    Map<String, String> refused =
+        PhaseFacts.missing(
+            sorted.stream().map(t -> t.getMetadata().getName()).toList(),
+            PhaseFacts.refused(sorted));
+    boolean pending = sorted.size() + refused.size() < first.expectedTasks();
+    boolean failed = !refused.isEmpty();
     boolean warned = false;
     String start = null;
     String end = null;
@@ -87,6 +92,19 @@ public record Verdict(
       start = earliest(start, t.status().startTime != null ? t.status().startTime : t.createdAt());
       end = latest(end, t.status().endTime);
     }
+    refused.forEach(
+        (name, definition) ->
+            tasks.add(
+                new Task(
+                    name,
+                    definition,
+                    KeptnState.Failed.name(),
+                    PhaseFacts.CREATE_REFUSED,
+                    0,
+                    null,
+                    null,
+                    null)));
+    tasks.sort(Comparator.comparing(Task::name));
     String result =
         pending
             ? PENDING

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The contract's fault rules on data: ids used again with other content, poison data. */
@@ -177,6 +178,55 @@ class FaultRulesTest {
         .startsWith("KeptnAppContext poison-app spec.postDeploymentTasks[");
     assertThat(Cluster.tasksOf(NS, poison.trigger())).isEmpty();
     await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(poison));
+  }
+
+  @Test
+  void anEventWhoseSecondTaskTheClusterRefusesIsRejectedAndItsPhaseStillEndsAsFail() {
+    Defs.apply(Defs.container(NS, "half-ok"));
+    Defs.apply(Defs.container(NS, "half-denied"));
+    // a quota or an admission webhook lets the first KeptnTask in and refuses the second for good
+    AtomicInteger creates = new AtomicInteger();
+    TestInfra.api()
+        .failWhere(
+            (m, p) ->
+                m.equals("POST")
+                    && p.equals("/apis/lifecycle.keptn.sh/v1/namespaces/" + NS + "/keptntasks")
+                    && creates.incrementAndGet() >= 2,
+            403,
+            1.0,
+            Integer.MAX_VALUE);
+    Events e = Events.pre(NS, "shop", "half").tasks("half-ok", "half-denied");
+    try {
+      Bus.send(e.binary(Bus.EVENTS));
+      await().atMost(Duration.ofSeconds(30)).until(() -> count(e, "event.rejected") == 1);
+    } finally {
+      TestInfra.api().clearFaults();
+    }
+    Ce rejected =
+        Bus.results().forTrigger(e.trigger()).stream()
+            .filter(c -> c.kind().equals("event.rejected"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(rejected.data().path("errors").path(0).path("code").asText())
+        .isEqualTo("RefusedByCluster");
+    // the task that exists runs to its end, and the phase counts the refused one as failed
+    Bus.awaitPhase(e.trigger(), Duration.ofSeconds(30));
+    assertThat(Cluster.tasksOf(NS, e.trigger())).hasSize(1);
+    Ce phase =
+        Bus.results().forTrigger(e.trigger()).stream()
+            .filter(c -> c.kind().equals("phase.finished"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(phase.data().get("result").asText()).isEqualTo("fail");
+    assertThat(phase.data().get("tasks")).hasSize(2);
+    assertThat(phase.data().get("tasks").findValuesAsText("reason")).contains("CreateRefused");
+    assertThat(count(e, "phase.finished")).isEqualTo(1);
+    given()
+        .get("/triggers/" + e.trigger())
+        .then()
+        .statusCode(200)
+        .body("result", equalTo("fail"))
+        .body("tasks.size()", equalTo(2));
   }
 
   @Test

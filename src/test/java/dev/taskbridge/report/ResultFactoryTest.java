@@ -209,6 +209,23 @@ class ResultFactoryTest {
   }
 
   @Test
+  void aPlannedTaskTheClusterRefusedCountsAsFailedInThePhase() {
+    // expectedTasks is 2: "a" exists and succeeded, "b" was refused at creation
+    var a = facts("a", "Succeeded", "a", 0, 1, Set.of("started", "succeeded"), null);
+    assertThat(PhaseFacts.finished(List.of(a))).isEmpty();
+    Optional<PhaseFacts> phase = PhaseFacts.finished(List.of(a), java.util.Map.of("b", "def-b"));
+    assertThat(phase).isPresent();
+    assertThat(phase.get().tasks())
+        .extracting(PhaseFacts.TaskOutcome::taskName, PhaseFacts.TaskOutcome::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("a", ""),
+            org.assertj.core.groups.Tuple.tuple("b", "CreateRefused"));
+    assertThat(factory.phase(phase.get(), NOW).data()).containsEntry("result", "fail");
+    // a refused task that a later delivery created after all is the task itself, not a refusal
+    assertThat(PhaseFacts.missing(List.of("a", "b"), java.util.Map.of("b", "def-b"))).isEmpty();
+  }
+
+  @Test
   void phaseOfSucceededTasksPasses() {
     var a = facts("a", "Succeeded", "a", 0, 1, Set.of("started", "succeeded"), null);
     var b = facts("b", "Succeeded", "b", 0, 1, Set.of("started", "succeeded"), null);
