@@ -128,12 +128,15 @@ public final class Reporter {
       return; // recorded; the informer's copy has not caught up yet
     }
     if (inFlight.contains(key)) {
+      // what the next results carry is read now, not once this send is answered: a Job's TTL may
+      // take its pods (and their logs) while Kafka is out
+      readAhead(key, facts);
       return;
     }
     Instant now = clock.instant();
     Instant awaited = logsAwaited.get(key);
     boolean waitForLogs = awaited == null || now.isBefore(awaited.plus(LOG_GRACE));
-    ResultFactory.Owed plan = factory.owed(facts, keptnMode, logTails, now, waitForLogs);
+    ResultFactory.Owed plan = factory.owed(facts, keptnMode, remembered(key), now, waitForLogs);
     List<Result> owed = plan.results();
     if (plan.logsPending()) {
       logsAwaited.putIfAbsent(key, now);
@@ -316,6 +319,49 @@ public final class Reporter {
     phaseRecorded.remove(key);
     terminalSeen.remove(key);
     logsAwaited.remove(key);
+    read.remove(key);
+  }
+
+  /**
+   * The log tails and pods read for a task, kept until it is forgotten: a result that must be sent
+   * again (Kafka did not acknowledge it) carries what was read the first time, not an empty tail
+   * because the Job's TTL has removed the pods meanwhile.
+   */
+  private final Map<TaskKey, Map<String, String>> read = new ConcurrentHashMap<>();
+
+  private ResultFactory.LogTails remembered(TaskKey key) {
+    return new ResultFactory.LogTails() {
+      @Override
+      public String tail(TaskFacts task, int attempt) {
+        return once(key, "tail." + attempt, () -> logTails.tail(task, attempt));
+      }
+
+      @Override
+      public String pod(TaskFacts task, int attempt) {
+        return once(key, "pod." + attempt, () -> logTails.pod(task, attempt));
+      }
+    };
+  }
+
+  private void readAhead(TaskKey key, TaskFacts facts) {
+    ResultFactory.LogTails tails = remembered(key);
+    for (int attempt = 1; attempt <= facts.failedAttempts(); attempt++) {
+      tails.tail(facts, attempt);
+      tails.pod(facts, attempt);
+    }
+    tails.pod(facts, facts.failedAttempts() + 1); // the attempt that succeeded, if any
+  }
+
+  private String once(TaskKey key, String what, java.util.function.Supplier<String> read) {
+    Map<String, String> known = this.read.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+    String value = known.get(what);
+    if (value == null) {
+      value = read.get();
+      if (value != null && !value.isEmpty()) {
+        known.put(what, value); // null (not readable yet) and empty are asked again
+      }
+    }
+    return value;
   }
 
   /** Results waiting for Kafka, for readiness and tests. */

@@ -92,6 +92,27 @@ class ResultTopicOutageTest {
         .atMost(Duration.ofSeconds(60))
         .until(() -> !Cluster.jobsOf(NS, during.trigger()).isEmpty());
 
+    // a task that fails once, then succeeds, and whose Job and pods its TTL (0) removes while
+    // its results cannot be delivered: they still carry the failed attempt's log once delivered
+    var ttl0 = Defs.container(NS, "topic-outage-ttl0");
+    ttl0.getSpec().ttlSecondsAfterFinished = 0;
+    Defs.apply(ttl0);
+    TestInfra.simulator()
+        .script(
+            "topic-outage-ttl0", Script.failTimesThenSucceed(1).logging("the reason it failed\n"));
+    Events gone = Events.pre(NS, "shop", "4").tasks("topic-outage-ttl0").retries(1);
+    Bus.send(gone.binary(Bus.EVENTS));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                !Cluster.tasksOf(NS, gone.trigger()).isEmpty()
+                    && "Succeeded"
+                        .equals(
+                            String.valueOf(
+                                Cluster.tasksOf(NS, gone.trigger()).get(0).getStatus().status))
+                    && Cluster.jobsOf(NS, gone.trigger()).isEmpty());
+
     // a running task deleted during the outage: its Job is stopped at once, and its cancel result
     // (and the phase) arrive once the topic is back
     Defs.apply(Defs.container(NS, "topic-outage-hang"));
@@ -131,6 +152,13 @@ class ResultTopicOutageTest {
       assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
       assertThat(kinds(e).stream().filter("phase.finished"::equals).distinct()).hasSize(1);
     }
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .untilAsserted(() -> assertThat(kinds(gone)).contains("task.retrying", "task.succeeded"));
+    assertThat(Bus.results().forTrigger(gone.trigger()))
+        .filteredOn(c -> c.kind().equals("task.retrying"))
+        .allSatisfy(
+            c -> assertThat(c.data().get("logTail").asText()).contains("the reason it failed"));
     await()
         .atMost(Duration.ofSeconds(120))
         .untilAsserted(
