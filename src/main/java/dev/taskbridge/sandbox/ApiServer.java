@@ -62,9 +62,10 @@ public final class ApiServer implements AutoCloseable {
   private final java.util.Random random = new java.util.Random(42);
   private volatile boolean recording;
   private volatile Discovery discovery;
+  private final IndexedCrudDispatcher store = new IndexedCrudDispatcher();
 
   private ApiServer(int port) throws Exception {
-    KubernetesCrudDispatcher crud = new IndexedCrudDispatcher();
+    IndexedCrudDispatcher crud = store;
     Dispatcher dispatcher =
         new Dispatcher() {
           @Override
@@ -188,6 +189,15 @@ public final class ApiServer implements AutoCloseable {
   public void clearFaults() {
     losing.clear();
     faults.clear();
+    loseWatchEvents((p, n) -> false);
+  }
+
+  /**
+   * Writes of objects matching {@code lost} (request path, object name) reach no watch until
+   * cleared: lists show them, watchers never hear of them (a watch that dropped events).
+   */
+  public void loseWatchEvents(BiPredicate<String, String> lost) {
+    store.loseWatchEvents(lost);
   }
 
   public void record(boolean on) {

@@ -36,13 +36,88 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
 
   private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
 
+  /** Watch events that are lost (path, object name): none unless a test says so. */
+  private volatile java.util.function.BiPredicate<String, String> lost = (p, n) -> false;
+
+  /** Whether the event being processed on this thread goes to no watch. */
+  private final ThreadLocal<Boolean> losing = ThreadLocal.withInitial(() -> false);
+
   IndexedCrudDispatcher() {
     try {
       Field store = CrudDispatcher.class.getDeclaredField("map");
       store.setAccessible(true);
       store.set(this, Collections.synchronizedMap(new IndexedStore()));
+      Field watches = KubernetesCrudDispatcher.class.getDeclaredField("watchEventListeners");
+      watches.setAccessible(true);
+      @SuppressWarnings("unchecked")
+      Set<Object> listeners = (Set<Object>) watches.get(this);
+      watches.set(this, new LossyListeners(listeners));
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("Fabric8's mock server changed: cannot index its store", e);
+    }
+  }
+
+  /**
+   * From now on, writes of objects matching {@code lost} (request path, object name) reach no
+   * watch: the store changes and lists show it, but watchers miss the event, as after a watch that
+   * dropped events without expiring. {@code (p, n) -> false} ends it.
+   */
+  void loseWatchEvents(java.util.function.BiPredicate<String, String> lost) {
+    this.lost = lost;
+  }
+
+  @Override
+  public void processEvent(
+      String path,
+      AttributeSet oldAttributes,
+      AttributeSet newAttributes,
+      io.fabric8.kubernetes.api.model.GenericKubernetesResource resource,
+      String json) {
+    String name =
+        resource == null || resource.getMetadata() == null
+            ? null
+            : resource.getMetadata().getName();
+    losing.set(name != null && lost.test(path, name));
+    try {
+      super.processEvent(path, oldAttributes, newAttributes, resource, json);
+    } finally {
+      losing.set(false);
+    }
+  }
+
+  /** The dispatcher's watch listeners, skipped for an event that is lost. */
+  private final class LossyListeners extends java.util.AbstractSet<Object> {
+    private final Set<Object> all;
+
+    LossyListeners(Set<Object> all) {
+      this.all = all;
+    }
+
+    @Override
+    public void forEach(java.util.function.Consumer<? super Object> action) {
+      if (!losing.get()) {
+        all.forEach(action);
+      }
+    }
+
+    @Override
+    public java.util.Iterator<Object> iterator() {
+      return all.iterator();
+    }
+
+    @Override
+    public int size() {
+      return all.size();
+    }
+
+    @Override
+    public boolean add(Object o) {
+      return all.add(o);
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      return all.remove(o);
     }
   }
 

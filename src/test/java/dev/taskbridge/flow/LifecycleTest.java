@@ -251,6 +251,34 @@ class LifecycleTest {
   }
 
   @Test
+  void theSweepRunsATaskWhoseEventsTheWatchNeverDelivered() {
+    String def = definition(Script.succeed());
+    // the API server stores the KeptnTask and its status writes, but the bridge's KeptnTask watch
+    // never hears of them (a watch that dropped events without expiring): only the sweep, which
+    // lists from the server (every 2 s here), can find the task
+    TestInfra.api()
+        .loseWatchEvents((path, name) -> path.contains("/keptntasks") && name.contains(def));
+    Events e = Events.pre(NS, "shop", "1").tasks(def);
+    String task;
+    try {
+      Bus.send(e.binary(Bus.EVENTS));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> !Cluster.tasksOf(NS, e.trigger()).isEmpty());
+      task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> assertThat(Cluster.job(NS, task)).as("the Job the sweep started").isNotNull());
+    } finally {
+      TestInfra.api().loseWatchEvents((path, name) -> false);
+    }
+    List<Ce> r = awaitResults(e, 3);
+    assertThat(kinds(r)).containsExactly("task.started", "task.succeeded", "phase.finished");
+    assertThat(TestInfra.simulator().jobsCreatedTwice()).doesNotContain(NS + "/" + task);
+  }
+
+  @Test
   void terminalTaskWhoseJobWasDeletedByTtlIsNeverRunAgain() {
     String def = definition(Script.succeed());
     Events e = Events.pre(NS, "shop", "1").tasks(def);
