@@ -16,4 +16,18 @@ public class KeptnTaskStatus {
   public String reason;
   public String startTime;
   public String endTime;
+
+  /** A copy of a task's status to change and write (never the cached object itself). */
+  public static KeptnTaskStatus copyOf(KeptnTaskStatus s) {
+    KeptnTaskStatus copy = new KeptnTaskStatus();
+    if (s != null) {
+      copy.jobName = s.jobName;
+      copy.status = s.status;
+      copy.message = s.message;
+      copy.reason = s.reason;
+      copy.startTime = s.startTime;
+      copy.endTime = s.endTime;
+    }
+    return copy;
+  }
 }

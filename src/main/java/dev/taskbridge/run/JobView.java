@@ -1,6 +1,7 @@
 package dev.taskbridge.run;
 
 import dev.taskbridge.keptn.KeptnState;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
@@ -57,6 +58,19 @@ public record JobView(
   /** Attempts that ended, failed or not: the pods the Job controller counted. */
   public int endedAttempts() {
     return failed + succeeded;
+  }
+
+  /** Container restarts of a Job's pods: the failed attempts that {@code OnFailure} hides. */
+  public static int restarts(List<Pod> pods) {
+    int restarts = 0;
+    for (Pod p : pods) {
+      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
+        for (var cs : p.getStatus().getContainerStatuses()) {
+          restarts += cs.getRestartCount() == null ? 0 : cs.getRestartCount();
+        }
+      }
+    }
+    return restarts;
   }
 
   private static boolean holds(JobCondition c) {

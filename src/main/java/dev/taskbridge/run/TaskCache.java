@@ -19,17 +19,4 @@ public interface TaskCache {
 
   /** The cached pods of a Job. */
   List<Pod> podsOf(Job job);
-
-  /** Container restarts of a Job's pods: the failed attempts that {@code OnFailure} hides. */
-  default int podRestarts(Job job) {
-    int restarts = 0;
-    for (Pod p : podsOf(job)) {
-      if (p.getStatus() != null && p.getStatus().getContainerStatuses() != null) {
-        for (var cs : p.getStatus().getContainerStatuses()) {
-          restarts += cs.getRestartCount() == null ? 0 : cs.getRestartCount();
-        }
-      }
-    }
-    return restarts;
-  }
 }
