@@ -1,18 +1,21 @@
 package dev.taskbridge;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The arrows of src/main that hold today, guarded: the pure core imports no I/O, {@code run} does
- * not reach back into {@code ingest}, and only the sandbox uses the sandbox (the packaged app drops
- * its libraries). Not yet true, and so not asserted here: {@code report} still imports {@code run}
- * (the Reporter records results through {@code Cluster} and wakes the {@code WorkQueue}) and {@code
- * ingest} (the rejection result is built from {@code Intake.Rejected}).
+ * The arrows of src/main, guarded: the pure core imports no I/O, {@code run} does not reach back
+ * into {@code ingest}, {@code report} knows neither {@code run} nor {@code ingest} (it records and
+ * asks to be woken through its own {@code TaskNotes} and {@code Wakeups}), and only the sandbox
+ * uses the sandbox (the packaged app drops its libraries).
  */
 class LayeringTest {
   static final JavaClasses MAIN =
@@ -90,6 +93,10 @@ class LayeringTest {
         .haveFullyQualifiedName("dev.taskbridge.ingest.CdEventsIn")
         .or()
         .haveFullyQualifiedName("dev.taskbridge.run.WorkQueue")
+        .or()
+        .haveNameMatching("dev\\.taskbridge\\.run\\.(NextStep|Step|Seen)(\\$.*)?")
+        .or()
+        .haveNameMatching("dev\\.taskbridge\\.report\\.(ResultLedger|PhaseLedger)(\\$.*)?")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(IO)
@@ -108,6 +115,45 @@ class LayeringTest {
         .dependOnClassesThat()
         .resideInAnyPackage("dev.taskbridge.ingest..", "dev.taskbridge.verdict..")
         .check(MAIN);
+  }
+
+  @Test
+  void reportKnowsNeitherTheRunStageNorIngest() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.taskbridge.report..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.taskbridge.run..", "dev.taskbridge.ingest..", "dev.taskbridge.verdict..")
+        .check(MAIN);
+  }
+
+  @Test
+  void kubernetesAccessIsNeutralAndKnowsNoStage() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.taskbridge.kube..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.taskbridge.ingest..",
+            "dev.taskbridge.run..",
+            "dev.taskbridge.report..",
+            "dev.taskbridge.verdict..",
+            "dev.taskbridge.sweep..")
+        .check(MAIN);
+  }
+
+  @Test
+  void noFileOfTheMiddleLayerIsOver250Lines() throws IOException {
+    for (String stage : new String[] {"run", "report"}) {
+      try (var files = Files.list(Path.of("src/main/java/dev/taskbridge", stage))) {
+        for (var f : files.toList()) {
+          assertThat(Files.readAllLines(f)).as(f.toString()).hasSizeLessThanOrEqualTo(250);
+        }
+      }
+    }
   }
 
   @Test

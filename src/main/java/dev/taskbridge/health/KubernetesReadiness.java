@@ -1,6 +1,6 @@
 package dev.taskbridge.health;
 
-import dev.taskbridge.run.Leadership;
+import dev.taskbridge.kube.Leadership;
 import dev.taskbridge.run.Watchers;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -3,6 +3,8 @@ package dev.taskbridge.ingest;
 import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.kube.ApiErrors;
+import dev.taskbridge.kube.Cluster;
 import dev.taskbridge.metrics.BridgeMetrics;
 import dev.taskbridge.plan.DeploymentEvent;
 import dev.taskbridge.plan.DesiredTask;
@@ -16,8 +18,6 @@ import dev.taskbridge.plan.TaskSelection;
 import dev.taskbridge.report.PhaseFacts;
 import dev.taskbridge.report.ResultFactory;
 import dev.taskbridge.report.ResultPublisher;
-import dev.taskbridge.run.ApiErrors;
-import dev.taskbridge.run.Cluster;
 import dev.taskbridge.run.Watchers;
 import dev.taskbridge.security.Scope;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -325,7 +325,7 @@ public class IngestService {
    */
   public void reject(Intake.Rejected r, String topic, Integer partition, Long offset) {
     counted(r);
-    publisher.publishAndWait(results.rejected(r, topic, partition, offset, clock.instant()));
+    publisher.publishAndWait(r.result(topic, partition, offset, clock.instant()));
   }
 
   /**
@@ -334,7 +334,7 @@ public class IngestService {
    */
   public void rejectHttp(Intake.Rejected r) {
     counted(r);
-    publisher.publishWithin(results.rejected(r, null, null, null, clock.instant()), HTTP_PUBLISH);
+    publisher.publishWithin(r.result(null, null, null, clock.instant()), HTTP_PUBLISH);
   }
 
   static final java.time.Duration HTTP_PUBLISH = java.time.Duration.ofSeconds(5);

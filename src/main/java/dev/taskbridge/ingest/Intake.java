@@ -1,7 +1,12 @@
 package dev.taskbridge.ingest;
 
 import dev.taskbridge.plan.DeploymentEvent;
+import dev.taskbridge.report.Result;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What reading one inbound record or request gives: a valid event or a rejection. */
 public sealed interface Intake {
@@ -18,6 +23,28 @@ public sealed interface Intake {
       implements Intake {
     public String firstCode() {
       return errors.get(0).code();
+    }
+
+    /**
+     * The rejection result: its subject is the rejection's, and it says where the event was read
+     * ({@code topic}, {@code partition}, {@code offset}; null for HTTP).
+     */
+    public Result result(String topic, Integer partition, Long offset, Instant now) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      List<Map<String, Object>> fields = new ArrayList<>();
+      for (FieldError e : errors) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("field", e.field());
+        m.put("code", e.code());
+        m.put("message", e.message());
+        fields.add(m);
+      }
+      d.put("errors", fields);
+      d.put("topic", topic);
+      d.put("partition", partition);
+      d.put("offset", offset);
+      return new Result(
+          subject + ".rejected", Result.REJECTED, subject, subject, id, source, now, d);
     }
   }
 }

@@ -1,12 +1,15 @@
 package dev.taskbridge.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.Timestamps;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,6 +142,49 @@ public record PhaseFacts(
     Map<String, String> missing = new TreeMap<>(refused);
     existing.forEach(missing::remove);
     return missing;
+  }
+
+  /** The phase result: {@code onTaskFailure} says what a failed task makes of it. */
+  Result result(OnTaskFailure onTaskFailure, Instant now) {
+    PhaseFacts p = this;
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("appName", p.appName());
+    d.put("appVersion", p.appVersion());
+    d.put("workloadName", p.workloadName());
+    d.put("workloadVersion", p.workloadVersion());
+    d.put("namespace", p.namespace());
+    d.put("checkType", p.checkType());
+    boolean anyFailed = p.tasks().stream().anyMatch(x -> !"Succeeded".equals(x.status()));
+    boolean warned = p.tasks().stream().anyMatch(PhaseFacts.TaskOutcome::warned);
+    d.put(
+        "result",
+        anyFailed
+            ? (onTaskFailure == OnTaskFailure.warning ? "warning" : "fail")
+            : warned ? "warning" : "pass");
+    List<Map<String, Object>> tasks = new ArrayList<>();
+    for (PhaseFacts.TaskOutcome o : p.tasks()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("taskName", o.taskName());
+      m.put("taskDefinition", o.taskDefinition());
+      m.put("status", o.status());
+      m.put("reason", o.reason());
+      if (o.output() != null) {
+        m.put("output", o.output());
+      }
+      tasks.add(m);
+    }
+    d.put("tasks", tasks);
+    d.put("startTime", p.startTime());
+    d.put("endTime", p.endTime());
+    return new Result(
+        p.trigger() + ".finished",
+        Result.PHASE_FINISHED,
+        p.trigger(),
+        p.trigger(),
+        p.triggerId(),
+        p.triggerSource(),
+        now,
+        d);
   }
 
   private static String min(String a, String b) {

@@ -1,8 +1,6 @@
 package dev.taskbridge.report;
 
 import dev.taskbridge.config.OnTaskFailure;
-import dev.taskbridge.ingest.FieldError;
-import dev.taskbridge.ingest.Intake;
 import dev.taskbridge.keptn.KeptnState;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,8 +157,6 @@ public final class ResultFactory {
 
   Result started(TaskFacts t, Instant now) {
     Map<String, Object> d = common(t);
-    d.put("taskName", t.name());
-    d.put("taskDefinition", t.definition());
     d.put("jobName", t.status().jobName == null ? "" : t.status().jobName);
     d.put("maxAttempts", maxAttempts(t));
     d.put("startTime", t.status().startTime);
@@ -169,8 +165,6 @@ public final class ResultFactory {
 
   Result retrying(TaskFacts t, int attempt, String logTail, Instant now) {
     Map<String, Object> d = common(t);
-    d.put("taskName", t.name());
-    d.put("taskDefinition", t.definition());
     d.put("attempt", attempt);
     d.put("maxAttempts", maxAttempts(t));
     d.put("reason", "AttemptFailed");
@@ -181,8 +175,6 @@ public final class ResultFactory {
 
   Result succeeded(TaskFacts t, Instant now) {
     Map<String, Object> d = common(t);
-    d.put("taskName", t.name());
-    d.put("taskDefinition", t.definition());
     d.put("attempts", attempts(t));
     d.put("startTime", t.status().startTime);
     d.put("endTime", t.status().endTime);
@@ -193,8 +185,6 @@ public final class ResultFactory {
 
   Result failed(TaskFacts t, String logTail, Instant now) {
     Map<String, Object> d = common(t);
-    d.put("taskName", t.name());
-    d.put("taskDefinition", t.definition());
     d.put("attempts", attempts(t));
     d.put("reason", t.status().reason == null ? "Failed" : t.status().reason);
     d.put("message", t.status().message == null ? "" : t.status().message);
@@ -207,69 +197,7 @@ public final class ResultFactory {
 
   /** The phase result of a trigger whose tasks have all ended (or that had none). */
   public Result phase(PhaseFacts p, Instant now) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    d.put("appName", p.appName());
-    d.put("appVersion", p.appVersion());
-    d.put("workloadName", p.workloadName());
-    d.put("workloadVersion", p.workloadVersion());
-    d.put("namespace", p.namespace());
-    d.put("checkType", p.checkType());
-    boolean anyFailed = p.tasks().stream().anyMatch(x -> !"Succeeded".equals(x.status()));
-    boolean warned = p.tasks().stream().anyMatch(PhaseFacts.TaskOutcome::warned);
-    d.put(
-        "result",
-        anyFailed
-            ? (onTaskFailure == OnTaskFailure.warning ? "warning" : "fail")
-            : warned ? "warning" : "pass");
-    List<Map<String, Object>> tasks = new ArrayList<>();
-    for (PhaseFacts.TaskOutcome o : p.tasks()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("taskName", o.taskName());
-      m.put("taskDefinition", o.taskDefinition());
-      m.put("status", o.status());
-      m.put("reason", o.reason());
-      put(m, "output", o.output());
-      tasks.add(m);
-    }
-    d.put("tasks", tasks);
-    d.put("startTime", p.startTime());
-    d.put("endTime", p.endTime());
-    return new Result(
-        p.trigger() + ".finished",
-        Result.PHASE_FINISHED,
-        p.trigger(),
-        p.trigger(),
-        p.triggerId(),
-        p.triggerSource(),
-        now,
-        d);
-  }
-
-  /** The rejection of an invalid event; {@code key} and subject are the rejection's subject. */
-  public Result rejected(
-      Intake.Rejected r, String topic, Integer partition, Long offset, Instant now) {
-    Map<String, Object> d = new LinkedHashMap<>();
-    List<Map<String, Object>> errors = new ArrayList<>();
-    for (FieldError e : r.errors()) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("field", e.field());
-      m.put("code", e.code());
-      m.put("message", e.message());
-      errors.add(m);
-    }
-    d.put("errors", errors);
-    d.put("topic", topic);
-    d.put("partition", partition);
-    d.put("offset", offset);
-    return new Result(
-        r.subject() + ".rejected",
-        Result.REJECTED,
-        r.subject(),
-        r.subject(),
-        r.id(),
-        r.source(),
-        now,
-        d);
+    return p.result(onTaskFailure, now);
   }
 
   private Result task(TaskFacts t, String kind, String type, Map<String, Object> d, Instant now) {
@@ -292,6 +220,8 @@ public final class ResultFactory {
     d.put("workloadVersion", t.context().workloadVersion);
     d.put("namespace", t.namespace());
     d.put("checkType", t.checkType());
+    d.put("taskName", t.name());
+    d.put("taskDefinition", t.definition());
     return d;
   }
 

@@ -19,9 +19,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.api.model.SecurityContext;
-import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -58,8 +55,8 @@ public final class JobFactory {
     Container container;
     Volume volume = null;
     if (runtime == Runtime.container) {
-      container = container(def.container, context);
-      volume = emptyDirFor(container);
+      container = Containers.given(def.container, context);
+      volume = Containers.emptyDirFor(container);
     } else {
       FunctionCall call = FunctionCall.resolve(task.getSpec(), definition, parent);
       String configMap = call.configMap();
@@ -79,7 +76,7 @@ public final class JobFactory {
       }
     }
     if (container.getSecurityContext() == null) {
-      container.setSecurityContext(restricted());
+      container.setSecurityContext(Containers.restricted());
     }
     return new DesiredRun(job(task, definition, container, volume), code);
   }
@@ -167,43 +164,6 @@ public final class JobFactory {
         .build();
   }
 
-  /** The user's container as given, with {@code KEPTN_CONTEXT} replaced or appended. */
-  static Container container(Container given, String context) {
-    Container c = new ContainerBuilder(given).build();
-    List<EnvVar> env = new ArrayList<>();
-    for (EnvVar e : c.getEnv() == null ? List.<EnvVar>of() : c.getEnv()) {
-      if (!"KEPTN_CONTEXT".equals(e.getName())) {
-        env.add(e);
-      }
-    }
-    env.add(new EnvVar("KEPTN_CONTEXT", context, null));
-    c.setEnv(env);
-    return c;
-  }
-
-  /**
-   * Keptn adds one in-memory emptyDir for the first volume mount; sized by the memory limit, else
-   * 1Gi.
-   */
-  static Volume emptyDirFor(Container c) {
-    if (c.getVolumeMounts() == null || c.getVolumeMounts().isEmpty()) {
-      return null;
-    }
-    Quantity size =
-        c.getResources() != null
-                && c.getResources().getLimits() != null
-                && c.getResources().getLimits().get("memory") != null
-            ? c.getResources().getLimits().get("memory")
-            : new Quantity("1Gi");
-    return new VolumeBuilder()
-        .withName(c.getVolumeMounts().get(0).getName())
-        .withNewEmptyDir()
-        .withMedium("Memory")
-        .withSizeLimit(size)
-        .endEmptyDir()
-        .build();
-  }
-
   Container function(FunctionCall call, String configMap, String context) {
     List<EnvVar> env = new ArrayList<>();
     if (!call.parameters().isEmpty()) {
@@ -257,18 +217,6 @@ public final class JobFactory {
             .withOwnerReferences(ownerOf(task))
             .build();
     return new ConfigMapBuilder().withMetadata(meta).withData(Map.of("code", code)).build();
-  }
-
-  static SecurityContext restricted() {
-    return new SecurityContextBuilder()
-        .withAllowPrivilegeEscalation(false)
-        .withNewCapabilities()
-        .withDrop("ALL")
-        .endCapabilities()
-        .withNewSeccompProfile()
-        .withType("RuntimeDefault")
-        .endSeccompProfile()
-        .build();
   }
 
   private static Map<String, String> nonNull(Map<String, String> m) {

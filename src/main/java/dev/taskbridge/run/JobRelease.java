@@ -4,6 +4,7 @@ import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.TaskKey;
+import dev.taskbridge.kube.Cluster;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -6,6 +6,8 @@ import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.TaskKey;
 import dev.taskbridge.keptn.Timestamps;
+import dev.taskbridge.kube.ApiErrors;
+import dev.taskbridge.kube.Cluster;
 import dev.taskbridge.metrics.BridgeMetrics;
 import dev.taskbridge.plan.FoundDefinition;
 import dev.taskbridge.security.Glob;

@@ -2,6 +2,7 @@ package dev.taskbridge.run;
 
 import dev.taskbridge.config.RestartPolicy;
 import dev.taskbridge.keptn.Timestamps;
+import dev.taskbridge.kube.Cluster;
 import dev.taskbridge.report.ResultFactory;
 import dev.taskbridge.report.TaskFacts;
 import io.fabric8.kubernetes.api.model.Pod;

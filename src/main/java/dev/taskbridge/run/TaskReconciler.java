@@ -9,6 +9,8 @@ import dev.taskbridge.keptn.KeptnTaskStatus;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.TaskKey;
 import dev.taskbridge.keptn.Timestamps;
+import dev.taskbridge.kube.ApiErrors;
+import dev.taskbridge.kube.Cluster;
 import dev.taskbridge.metrics.BridgeMetrics;
 import dev.taskbridge.report.Reporter;
 import dev.taskbridge.report.TaskFacts;

@@ -1,5 +1,6 @@
 package dev.taskbridge.run;
 
+import dev.taskbridge.kube.ApiErrors;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;

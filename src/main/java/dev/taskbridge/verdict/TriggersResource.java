@@ -1,8 +1,8 @@
 package dev.taskbridge.verdict;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.kube.ApiErrors;
 import dev.taskbridge.plan.GoDuration;
-import dev.taskbridge.run.ApiErrors;
 import dev.taskbridge.security.Access;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -3,7 +3,7 @@ package dev.taskbridge.verdict;
 import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
-import dev.taskbridge.run.ApiErrors;
+import dev.taskbridge.kube.ApiErrors;
 import dev.taskbridge.run.Watchers;
 import dev.taskbridge.security.Scope;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -128,13 +128,9 @@ class CdEventsOutTest {
     Result retrying = owed.get(1);
     Result succeeded = owed.get(2);
     Result rejected =
-        factory.rejected(
-            new Intake.Rejected(
-                "h", "ci", "1", "post", List.of(new FieldError("type", "UnknownType", "no"))),
-            "deployment-events",
-            0,
-            7L,
-            NOW);
+        new Intake.Rejected(
+                "h", "ci", "1", "post", List.of(new FieldError("type", "UnknownType", "no")))
+            .result("deployment-events", 0, 7L, NOW);
     assertThat(ResultPublisher.records(succeeded, ResultFormat.taskbridge, out))
         .containsExactly(succeeded);
     assertThat(ResultPublisher.records(succeeded, ResultFormat.cdevents, out))

@@ -262,7 +262,7 @@ class JobFactoryTest {
             .withMountPath("/v")
             .endVolumeMount()
             .build();
-    assertThat(JobFactory.emptyDirFor(c).getEmptyDir().getSizeLimit())
+    assertThat(Containers.emptyDirFor(c).getEmptyDir().getSizeLimit())
         .isEqualTo(new Quantity("1Gi"));
   }
 

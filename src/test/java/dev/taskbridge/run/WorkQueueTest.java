@@ -3,6 +3,7 @@ package dev.taskbridge.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.taskbridge.kube.ApiErrors;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

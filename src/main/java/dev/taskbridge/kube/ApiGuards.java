@@ -1,4 +1,4 @@
-package dev.taskbridge.run;
+package dev.taskbridge.kube;
 
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.Guard;

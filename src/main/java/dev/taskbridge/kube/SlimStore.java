@@ -1,4 +1,4 @@
-package dev.taskbridge.run;
+package dev.taskbridge.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -13,8 +13,8 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
  * pods' metadata and status). With 10,000 tasks in flight a KeptnTask, a Job and a pod each are
  * cached per task: this is what keeps that within the heap docker/Dockerfile.jvm gives.
  */
-final class SlimStore<T extends HasMetadata> extends BasicItemStore<T> {
-  SlimStore() {
+public final class SlimStore<T extends HasMetadata> extends BasicItemStore<T> {
+  public SlimStore() {
     super(Cache::metaNamespaceKeyFunc);
   }
 

@@ -1,4 +1,4 @@
-package dev.taskbridge.run;
+package dev.taskbridge.kube;
 
 import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnTask;

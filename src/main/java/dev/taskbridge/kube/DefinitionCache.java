@@ -1,4 +1,4 @@
-package dev.taskbridge.run;
+package dev.taskbridge.kube;
 
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -18,7 +18,7 @@ public class DefinitionCache {
   private final Map<String, SharedIndexInformer<KeptnTaskDefinition>> informers =
       new ConcurrentHashMap<>();
 
-  void register(String namespace, SharedIndexInformer<KeptnTaskDefinition> informer) {
+  public void register(String namespace, SharedIndexInformer<KeptnTaskDefinition> informer) {
     informers.put(namespace, informer);
   }
 

@@ -1,4 +1,4 @@
-package dev.taskbridge.run;
+package dev.taskbridge.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 

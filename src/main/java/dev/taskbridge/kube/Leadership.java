@@ -1,4 +1,4 @@
-package dev.taskbridge.run;
+package dev.taskbridge.kube;
 
 import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.metrics.BridgeMetrics;

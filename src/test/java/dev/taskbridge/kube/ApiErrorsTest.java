@@ -1,4 +1,4 @@
-package dev.taskbridge.run;
+package dev.taskbridge.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
