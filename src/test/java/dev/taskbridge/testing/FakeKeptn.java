@@ -2,15 +2,18 @@ package dev.taskbridge.testing;
 
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskStatus;
 import dev.taskbridge.keptn.Keys;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Plays Keptn's lifecycle operator for keptn-mode tests: makes a Job for each new KeptnTask
@@ -64,7 +67,7 @@ public final class FakeKeptn implements AutoCloseable {
   }
 
   private void start(KeptnTask t) {
-    var defs = TestInfra.client().resources(dev.taskbridge.keptn.KeptnTaskDefinition.class);
+    var defs = TestInfra.client().resources(KeptnTaskDefinition.class);
     if (defs.inNamespace(t.getMetadata().getNamespace()).withName(t.getSpec().taskDefinition).get()
             == null
         && defs.inNamespace("keptn-system").withName(t.getSpec().taskDefinition).get() == null) {
@@ -131,20 +134,33 @@ public final class FakeKeptn implements AutoCloseable {
     }
   }
 
-  private static void write(
-      String ns, String name, java.util.function.Consumer<KeptnTaskStatus> change) {
-    TestInfra.client()
-        .resources(KeptnTask.class)
-        .inNamespace(ns)
-        .withName(name)
-        .editStatus(
-            t -> {
-              if (t.getStatus() == null) {
-                t.setStatus(new KeptnTaskStatus());
-              }
-              change.accept(t.getStatus());
-              return t;
-            });
+  /**
+   * Writes the task's status as Keptn's controller does: read, change, write; a conflict (the
+   * bridge annotated the task meanwhile) is read and written again, as controller-runtime requeues
+   * it.
+   */
+  private static void write(String ns, String name, Consumer<KeptnTaskStatus> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        TestInfra.client()
+            .resources(KeptnTask.class)
+            .inNamespace(ns)
+            .withName(name)
+            .editStatus(
+                t -> {
+                  if (t.getStatus() == null) {
+                    t.setStatus(new KeptnTaskStatus());
+                  }
+                  change.accept(t.getStatus());
+                  return t;
+                });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Override
