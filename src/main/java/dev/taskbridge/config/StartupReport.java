@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /** Says at start-up what the bridge will do, and warns about wide-open settings. */
@@ -46,7 +47,7 @@ public class StartupReport {
               + " closed networks only");
     }
     if (config.auth().mode() == AuthMode.oidc
-        && !org.eclipse.microprofile.config.ConfigProvider.getConfig()
+        && !ConfigProvider.getConfig()
             .getOptionalValue("quarkus.oidc.tenant-enabled", Boolean.class)
             .orElse(false)) {
       LOG.error(

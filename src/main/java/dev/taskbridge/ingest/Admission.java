@@ -1,5 +1,7 @@
 package dev.taskbridge.ingest;
 
+import dev.taskbridge.security.Scope;
+
 /**
  * What admitting one valid event came to, whatever the transport: the Kafka consumer and the HTTP
  * resource only render it (commit, DLQ copy; 202, 400, 409, 503).
@@ -13,7 +15,7 @@ public sealed interface Admission {
    * The caller's scope does not cover the event (HTTP {@code 403}): nothing is created and nothing
    * published.
    */
-  record Forbidden(dev.taskbridge.security.Scope.Refusal refusal) implements Admission {}
+  record Forbidden(Scope.Refusal refusal) implements Admission {}
 
   /** Refused for good: about the event, never about the world. */
   record Refused(Intake.Rejected rejection) implements Admission {}

@@ -1,5 +1,9 @@
 package dev.taskbridge.ingest;
 
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The machine-readable codes of rejected events (also the {@code reason} tag of the rejection
  * metric).
@@ -53,9 +57,9 @@ public final class ErrorCode {
   public static final String UNPROCESSABLE = "Unprocessable";
 
   /** Every code, for metrics and docs. */
-  public static java.util.List<String> all() {
-    java.util.List<String> codes = new java.util.ArrayList<>();
-    for (java.lang.reflect.Field f : ErrorCode.class.getFields()) {
+  public static List<String> all() {
+    List<String> codes = new ArrayList<>();
+    for (Field f : ErrorCode.class.getFields()) {
       if (f.getType() == String.class) {
         try {
           codes.add((String) f.get(null));

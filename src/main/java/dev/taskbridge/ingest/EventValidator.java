@@ -2,9 +2,9 @@ package dev.taskbridge.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.keptn.GoDuration;
 import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.DeploymentEvent;
-import dev.taskbridge.plan.GoDuration;
 import dev.taskbridge.plan.Names;
 import java.time.Duration;
 import java.util.ArrayList;

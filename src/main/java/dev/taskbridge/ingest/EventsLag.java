@@ -7,6 +7,7 @@ import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +138,7 @@ public class EventsLag {
   @PreDestroy
   synchronized void close() {
     if (admin != null) {
-      admin.close(java.time.Duration.ofSeconds(2));
+      admin.close(Duration.ofSeconds(2));
     }
   }
 }

@@ -8,6 +8,7 @@ import dev.taskbridge.security.Scope;
 import dev.taskbridge.verdict.TriggersResource;
 import dev.taskbridge.verdict.VerdictService;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -56,7 +57,7 @@ public class EventsResource {
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces({MediaType.APPLICATION_JSON, PROBLEM})
-  @io.smallrye.common.annotation.Blocking
+  @Blocking
   public Uni<Response> post(
       byte[] body, @Context HttpHeaders http, @QueryParam("wait") String wait) {
     Optional<Duration> w = wait == null ? Optional.empty() : TriggersResource.wait(wait, maxWait);

@@ -20,13 +20,18 @@ import dev.taskbridge.report.ResultFactory;
 import dev.taskbridge.report.ResultPublisher;
 import dev.taskbridge.run.Watchers;
 import dev.taskbridge.security.Scope;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -271,10 +276,10 @@ public class IngestService {
       publisher.publishAndWait(results.phase(noTasks(event, received), clock.instant()));
       return new Accepted(plan, false);
     }
-    java.util.Set<String> before = new java.util.HashSet<>();
+    Set<String> before = new HashSet<>();
     existing.forEach(t -> before.add(t.getMetadata().getName()));
     int created = 0;
-    Map<String, String> refused = new java.util.TreeMap<>();
+    Map<String, String> refused = new TreeMap<>();
     ApiErrors.Permanent refusal = null;
     for (PlannedTask task : plan.tasks()) {
       // a create whose answer was lost is retried and finds the task: it is this delivery's own
@@ -311,7 +316,7 @@ public class IngestService {
    * {@code fail}) instead of waiting for tasks that will never exist.
    */
   private void noteRefused(String namespace, Plan plan, Map<String, String> refused) {
-    String json = io.fabric8.kubernetes.client.utils.Serialization.asJson(refused);
+    String json = Serialization.asJson(refused);
     for (PlannedTask task : plan.tasks()) {
       if (!refused.containsKey(task.name())) {
         cluster.noteRefused(namespace, task.name(), json);
@@ -337,7 +342,7 @@ public class IngestService {
     publisher.publishWithin(r.result(null, null, null, clock.instant()), HTTP_PUBLISH);
   }
 
-  static final java.time.Duration HTTP_PUBLISH = java.time.Duration.ofSeconds(5);
+  static final Duration HTTP_PUBLISH = Duration.ofSeconds(5);
 
   private void counted(Intake.Rejected r) {
     metrics.eventRejected(r.firstCode());

@@ -2,6 +2,7 @@ package dev.taskbridge.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskbridge.config.BridgeConfig;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
@@ -13,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -78,7 +80,7 @@ public class SizeLimit {
    */
   private void chunked(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
+    Buffer body = Buffer.buffer();
     boolean[] over = {false};
     req.handler(
         chunk -> {
@@ -110,7 +112,7 @@ public class SizeLimit {
    * the size refusal; {@code length} is the declared length, or -1 for a chunked body (then the
    * bytes seen are reported).
    */
-  private void refuse(RoutingContext ctx, long declaredLength, io.vertx.core.buffer.Buffer head) {
+  private void refuse(RoutingContext ctx, long declaredLength, Buffer head) {
     HttpServerRequest req = ctx.request();
     MessageDigest sha = sha256();
     long[] seen = {0};
@@ -131,7 +133,7 @@ public class SizeLimit {
               .forEach(
                   h ->
                       headers.putIfAbsent(
-                          h.getKey().toLowerCase(java.util.Locale.ROOT),
+                          h.getKey().toLowerCase(Locale.ROOT),
                           h.getValue().getBytes(StandardCharsets.UTF_8)));
           ctx.vertx()
               .executeBlocking(
@@ -158,7 +160,7 @@ public class SizeLimit {
                         .setStatusCode(413)
                         .putHeader("Content-Type", EventsResource.PROBLEM)
                         .putHeader("Connection", "close")
-                        .end(io.vertx.core.buffer.Buffer.buffer(ar.result()));
+                        .end(Buffer.buffer(ar.result()));
                   });
         };
     req.handler(

@@ -1,4 +1,4 @@
-package dev.taskbridge.plan;
+package dev.taskbridge.keptn;
 
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,6 +1,9 @@
 package dev.taskbridge.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sorts API failures into "try again" (the world: no answer, 5xx, 429) and "will never work" (the
@@ -85,9 +88,9 @@ public final class ApiErrors {
 
   private static boolean hasIoCause(Throwable e) {
     for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-      if (c instanceof java.io.IOException
-          || c instanceof java.util.concurrent.TimeoutException
-          || c instanceof java.io.UncheckedIOException) {
+      if (c instanceof IOException
+          || c instanceof TimeoutException
+          || c instanceof UncheckedIOException) {
         return true;
       }
     }

@@ -1,6 +1,7 @@
 package dev.taskbridge.kube;
 
 import dev.taskbridge.keptn.KeptnAppContext;
+import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskStatus;
@@ -8,6 +9,7 @@ import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.plan.FoundDefinition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -16,9 +18,11 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.smallrye.faulttolerance.api.ApplyGuard;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Every Kubernetes API call the bridge makes, each retried with backoff on transient failures (no
@@ -106,8 +110,8 @@ public class Cluster {
 
   /** The KeptnTasks the cluster already has for one deployment event (its trigger label). */
   @ApplyGuard(ApiGuards.INGEST)
-  public java.util.List<KeptnTask> tasksOfTrigger(String namespace, String triggerHash) {
-    java.util.List<KeptnTask> found =
+  public List<KeptnTask> tasksOfTrigger(String namespace, String triggerHash) {
+    List<KeptnTask> found =
         call(
             "list KeptnTasks of trigger " + triggerHash,
             () ->
@@ -118,7 +122,7 @@ public class Cluster {
                     .withLabel(Keys.MANAGED_BY, Keys.PRODUCT)
                     .list()
                     .getItems());
-    return found == null ? java.util.List.of() : found;
+    return found == null ? List.of() : found;
   }
 
   /** A KeptnTask as the API server has it now (not the informer's copy). */
@@ -192,7 +196,7 @@ public class Cluster {
       // a terminal status never goes back, whoever decided otherwise on an older view
       return task;
     }
-    Map<String, Object> body = new java.util.LinkedHashMap<>();
+    Map<String, Object> body = new LinkedHashMap<>();
     String rv = task.getMetadata().getResourceVersion();
     if (rv != null && !rv.isEmpty()) {
       body.put("metadata", Map.of("resourceVersion", rv));
@@ -220,8 +224,8 @@ public class Cluster {
   /** Whether writing {@code next} over {@code current} would move an ended task back. */
   static boolean backwards(KeptnTaskStatus current, KeptnTaskStatus next) {
     return current != null
-        && dev.taskbridge.keptn.KeptnState.of(current.status).isTerminal()
-        && !dev.taskbridge.keptn.KeptnState.of(next.status).isTerminal();
+        && KeptnState.of(current.status).isTerminal()
+        && !KeptnState.of(next.status).isTerminal();
   }
 
   /** Merges annotations into a KeptnTask (the bridge's bookkeeping). */
@@ -257,11 +261,7 @@ public class Cluster {
    */
   private static KeptnTask ref(String namespace, String name) {
     KeptnTask t = new KeptnTask();
-    t.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
-            .withNamespace(namespace)
-            .withName(name)
-            .build());
+    t.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     return t;
   }
 
@@ -313,7 +313,7 @@ public class Cluster {
     }
   }
 
-  private <T> Optional<T> get(String what, java.util.function.Supplier<T> get) {
+  private <T> Optional<T> get(String what, Supplier<T> get) {
     try {
       return Optional.ofNullable(get.get());
     } catch (KubernetesClientException e) {
@@ -324,7 +324,7 @@ public class Cluster {
     }
   }
 
-  private <T> T call(String what, java.util.function.Supplier<T> call) {
+  private <T> T call(String what, Supplier<T> call) {
     try {
       return call.get();
     } catch (KubernetesClientException e) {

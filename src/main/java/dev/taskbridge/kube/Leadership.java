@@ -5,6 +5,7 @@ import dev.taskbridge.metrics.BridgeMetrics;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -146,7 +147,7 @@ public class Leadership {
     try {
       leaseClient.leases().inNamespace(namespace).withName(config.leaseName()).get();
       lastAnswer = Instant.now();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+    } catch (KubernetesClientException e) {
       if (!ApiErrors.noAnswer(e)) {
         lastAnswer = Instant.now(); // refused (403, 5xx...): the server is there
       }

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -58,7 +60,7 @@ public class BridgeMetrics {
   }
 
   /** {@code taskbridge_leader}: 1 on the replica that leads, else 0 (no tags). */
-  public void leader(java.util.function.BooleanSupplier leading) {
+  public void leader(BooleanSupplier leading) {
     // a strong reference: the supplier is a method reference nobody else holds
     Gauge.builder("taskbridge.leader", leading, l -> l.getAsBoolean() ? 1 : 0)
         .description("1 on the replica that leads (runs Jobs, publishes results), else 0")
@@ -71,7 +73,7 @@ public class BridgeMetrics {
   }
 
   /** Starts every rejection reason at zero, so rates and alerts work before the first rejection. */
-  public void rejectionReasons(java.util.Collection<String> reasons) {
+  public void rejectionReasons(Collection<String> reasons) {
     reasons.forEach(r -> rejected(r).increment(0));
   }
 

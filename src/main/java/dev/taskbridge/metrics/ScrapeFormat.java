@@ -3,6 +3,7 @@ package dev.taskbridge.metrics;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.Locale;
 
 /**
  * {@code /q/metrics} answers in Prometheus' text format unless the scraper asks for OpenMetrics by
@@ -16,7 +17,7 @@ public class ScrapeFormat {
 
   /** The Accept header the metrics handler should see for the scraper's {@code accept}. */
   public static String accept(String accept) {
-    if (accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("openmetrics")) {
+    if (accept != null && accept.toLowerCase(Locale.ROOT).contains("openmetrics")) {
       return accept;
     }
     return TEXT;

@@ -1,5 +1,6 @@
 package dev.taskbridge.plan;
 
+import dev.taskbridge.keptn.GoDuration;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskSpec;
 import dev.taskbridge.keptn.Keys;

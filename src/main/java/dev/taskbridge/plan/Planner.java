@@ -1,6 +1,7 @@
 package dev.taskbridge.plan;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.keptn.KeptnDefaults;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,9 +9,6 @@ import java.util.Map;
 
 /** Turns an event and the definitions found for it into KeptnTasks to create. Pure. */
 public final class Planner {
-  public static final int KEPTN_DEFAULT_RETRIES = 10;
-  public static final Duration KEPTN_DEFAULT_TIMEOUT = Duration.ofMinutes(5);
-
   private final BridgeConfig.Tasks caps;
 
   public Planner(BridgeConfig.Tasks caps) {
@@ -43,19 +41,21 @@ public final class Planner {
         && def.definition().getSpec().retries != null) {
       return Math.max(0, def.definition().getSpec().retries);
     }
-    return KEPTN_DEFAULT_RETRIES;
+    return KeptnDefaults.RETRIES;
   }
 
   /**
    * The event's (capped), else the definition's, else Keptn's 5m; in whole seconds, at least one.
    */
   Duration timeout(DeploymentEvent event, FoundDefinition def) {
-    Duration t = KEPTN_DEFAULT_TIMEOUT;
     if (event.timeout() != null) {
-      t = event.timeout().compareTo(caps.maxTimeout()) > 0 ? caps.maxTimeout() : event.timeout();
-    } else if (def != null && def.definition().getSpec() != null) {
-      t = GoDuration.parse(def.definition().getSpec().timeout).orElse(KEPTN_DEFAULT_TIMEOUT);
+      Duration t =
+          event.timeout().compareTo(caps.maxTimeout()) > 0 ? caps.maxTimeout() : event.timeout();
+      return Duration.ofSeconds(Math.max(1, t.getSeconds()));
     }
-    return Duration.ofSeconds(Math.max(1, t.getSeconds()));
+    return KeptnDefaults.timeout(
+        def != null && def.definition().getSpec() != null
+            ? def.definition().getSpec().timeout
+            : null);
   }
 }

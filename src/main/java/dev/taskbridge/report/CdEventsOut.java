@@ -1,5 +1,6 @@
 package dev.taskbridge.report;
 
+import java.net.URI;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +128,7 @@ public final class CdEventsOut {
     Object url = r.data().get("logUrl");
     if (url instanceof String s) {
       try {
-        if (java.net.URI.create(s).isAbsolute()) {
+        if (URI.create(s).isAbsolute()) {
           return Optional.of(s);
         }
       } catch (IllegalArgumentException e) {

@@ -1,11 +1,13 @@
 package dev.taskbridge.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.Timestamps;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,11 +34,7 @@ public record PhaseFacts(
 
   /** One task's line in the phase result. */
   public record TaskOutcome(
-      String taskName,
-      String taskDefinition,
-      String status,
-      String reason,
-      com.fasterxml.jackson.databind.JsonNode output) {
+      String taskName, String taskDefinition, String status, String reason, JsonNode output) {
     public TaskOutcome(String taskName, String taskDefinition, String status, String reason) {
       this(taskName, taskDefinition, status, reason, null);
     }
@@ -111,8 +109,7 @@ public record PhaseFacts(
             end));
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * The planned tasks the cluster refused to create, as the trigger's KeptnTasks record them
@@ -130,7 +127,7 @@ public record PhaseFacts(
       try {
         JsonNode n = JSON.readTree(json);
         n.fields().forEachRemaining(e -> refused.put(e.getKey(), e.getValue().asText("")));
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         // a note somebody edited into something else: nothing refused is known
       }
     }

@@ -2,12 +2,16 @@ package dev.taskbridge.report;
 
 import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.keptn.KeptnState;
+import dev.taskbridge.keptn.Timestamps;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Decides which results a task owes and what they say. Pure: facts in, results out. */
 public final class ResultFactory {
@@ -26,11 +30,11 @@ public final class ResultFactory {
 
   private final String source;
   private final OnTaskFailure onTaskFailure;
-  private final java.util.Optional<String> logUrl;
+  private final Optional<String> logUrl;
   private final boolean restartsInPod;
 
   public ResultFactory(String source, OnTaskFailure onTaskFailure) {
-    this(source, onTaskFailure, java.util.Optional.empty(), false);
+    this(source, onTaskFailure, Optional.empty(), false);
   }
 
   /**
@@ -40,10 +44,7 @@ public final class ResultFactory {
    * Keptn's Jobs), which allows one attempt less (see {@link TaskFacts#maxAttempts(boolean)}).
    */
   public ResultFactory(
-      String source,
-      OnTaskFailure onTaskFailure,
-      java.util.Optional<String> logUrl,
-      boolean restartsInPod) {
+      String source, OnTaskFailure onTaskFailure, Optional<String> logUrl, boolean restartsInPod) {
     this.source = source;
     this.onTaskFailure = onTaskFailure;
     this.logUrl = logUrl;
@@ -69,7 +70,7 @@ public final class ResultFactory {
   }
 
   private static String enc(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   private static void put(Map<String, Object> d, String key, Object value) {
@@ -226,8 +227,8 @@ public final class ResultFactory {
   }
 
   static Double durationSeconds(String start, String end) {
-    var from = dev.taskbridge.keptn.Timestamps.parse(start);
-    var to = dev.taskbridge.keptn.Timestamps.parse(end);
+    var from = Timestamps.parse(start);
+    var to = Timestamps.parse(end);
     return from.isEmpty() || to.isEmpty()
         ? null
         : Duration.between(from.get(), to.get()).toMillis() / 1000.0;

@@ -8,6 +8,8 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
@@ -83,7 +85,7 @@ public class ResultPublisher {
     RecordHeaders headers = new RecordHeaders();
     e.headers().forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
     CompletableFuture<Void> done = new CompletableFuture<>();
-    long ticket = acks.sent(java.time.Instant.now());
+    long ticket = acks.sent(Instant.now());
     Message<byte[]> m =
         Message.of(
             e.body(),
@@ -99,14 +101,14 @@ public class ResultPublisher {
               return CompletableFuture.completedFuture(null);
             },
             failure -> {
-              acks.failed(ticket, java.time.Instant.now(), String.valueOf(failure.getMessage()));
+              acks.failed(ticket, Instant.now(), String.valueOf(failure.getMessage()));
               done.completeExceptionally(failure);
               return CompletableFuture.completedFuture(null);
             });
     try {
       emitter.send(m);
     } catch (RuntimeException ex) {
-      acks.failed(ticket, java.time.Instant.now(), String.valueOf(ex.getMessage()));
+      acks.failed(ticket, Instant.now(), String.valueOf(ex.getMessage()));
       done.completeExceptionally(ex);
     }
     return done;
@@ -139,7 +141,7 @@ public class ResultPublisher {
    * Sends one result and waits at most {@code limit} for Kafka's acknowledgement; true when it was
    * acknowledged in time (the producer goes on trying after that, within its delivery timeout).
    */
-  public boolean publishWithin(Result r, java.time.Duration limit) {
+  public boolean publishWithin(Result r, Duration limit) {
     try {
       publish(r).toCompletableFuture().get(limit.toMillis(), TimeUnit.MILLISECONDS);
       return true;

@@ -1,11 +1,12 @@
 package dev.taskbridge.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskbridge.keptn.KeptnDefaults;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskStatus;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.TaskContext;
-import dev.taskbridge.plan.Planner;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -48,7 +49,7 @@ public record TaskFacts(
         ann.getOrDefault(Keys.TRIGGER_ID, ""),
         ann.getOrDefault(Keys.TRIGGER_SOURCE, ""),
         parseInt(ann.get(Keys.TRIGGER_TASKS), 1),
-        spec == null || spec.retries == null ? Planner.KEPTN_DEFAULT_RETRIES : spec.retries,
+        KeptnDefaults.retries(spec == null ? null : spec.retries),
         KeptnState.of(status.status),
         status,
         parseInt(ann.get(Keys.ATTEMPTS), 0),
@@ -106,7 +107,7 @@ public record TaskFacts(
   }
 
   /** The task's output (a JSON object recorded from its termination message), or null. */
-  public com.fasterxml.jackson.databind.JsonNode outputJson() {
+  public JsonNode outputJson() {
     return Outputs.parse(output).orElse(null);
   }
 

@@ -1,12 +1,11 @@
 package dev.taskbridge.run;
 
+import dev.taskbridge.keptn.KeptnDefaults;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskDefinitionSpec;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.TaskContext;
-import dev.taskbridge.plan.GoDuration;
-import dev.taskbridge.plan.Planner;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
@@ -115,8 +114,7 @@ public final class JobFactory {
                 .withFinalizers(Keys.JOB_FINALIZER)
                 .build())
         .withNewSpec()
-        .withBackoffLimit(
-            task.getSpec().retries == null ? Planner.KEPTN_DEFAULT_RETRIES : task.getSpec().retries)
+        .withBackoffLimit(KeptnDefaults.retries(task.getSpec().retries))
         .withActiveDeadlineSeconds(timeoutSeconds(task))
         .withTtlSecondsAfterFinished(
             def.ttlSecondsAfterFinished == null ? DEFAULT_TTL_SECONDS : def.ttlSecondsAfterFinished)
@@ -130,9 +128,7 @@ public final class JobFactory {
   }
 
   static long timeoutSeconds(KeptnTask task) {
-    long s =
-        GoDuration.parse(task.getSpec().timeout).orElse(Planner.KEPTN_DEFAULT_TIMEOUT).getSeconds();
-    return Math.max(1, s);
+    return KeptnDefaults.timeout(task.getSpec().timeout).getSeconds();
   }
 
   /**

@@ -1,17 +1,15 @@
 package dev.taskbridge.run;
 
 import dev.taskbridge.config.RunnerMode;
+import dev.taskbridge.keptn.KeptnDefaults;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskStatus;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.Timestamps;
-import dev.taskbridge.plan.GoDuration;
-import dev.taskbridge.plan.Planner;
 import dev.taskbridge.report.Outputs;
 import dev.taskbridge.report.TaskFacts;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -75,9 +73,7 @@ public sealed interface NextStep {
     static Instant deadline(KeptnTask task) {
       Instant created =
           Timestamps.parse(task.getMetadata().getCreationTimestamp()).orElse(Instant.EPOCH);
-      Duration timeout =
-          GoDuration.parse(task.getSpec().timeout).orElse(Planner.KEPTN_DEFAULT_TIMEOUT);
-      return created.plus(timeout);
+      return created.plus(KeptnDefaults.timeout(task.getSpec().timeout));
     }
   }
 

@@ -6,6 +6,9 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,13 +27,13 @@ final class TaskEvents {
   private final String host = System.getenv().getOrDefault("HOSTNAME", "bridge");
 
   // written off the reconcile path, in order, dropped (and logged) when far behind
-  private final java.util.concurrent.ThreadPoolExecutor writer =
-      new java.util.concurrent.ThreadPoolExecutor(
+  private final ThreadPoolExecutor writer =
+      new ThreadPoolExecutor(
           1,
           1,
           0,
-          java.util.concurrent.TimeUnit.SECONDS,
-          new java.util.concurrent.ArrayBlockingQueue<>(10_000),
+          TimeUnit.SECONDS,
+          new ArrayBlockingQueue<>(10_000),
           r -> {
             Thread th = new Thread(r, "task-events");
             th.setDaemon(true);

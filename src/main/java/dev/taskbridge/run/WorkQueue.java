@@ -2,6 +2,9 @@ package dev.taskbridge.run;
 
 import dev.taskbridge.kube.ApiErrors;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,10 +26,10 @@ public final class WorkQueue<K> implements AutoCloseable {
   // A key is submitted to the pool only when it becomes dirty while not processing, or when its
   // worker finishes and finds it dirty again: so one worker per key, a key enqueued while it runs
   // runs once more afterwards, and enqueues of a waiting key collapse (client-go's guarantees).
-  private final Set<K> dirty = new java.util.HashSet<>();
-  private final Set<K> processing = new java.util.HashSet<>();
+  private final Set<K> dirty = new HashSet<>();
+  private final Set<K> processing = new HashSet<>();
   // keys that must not run before a time (the API server's Retry-After): enqueues meanwhile wait
-  private final java.util.Map<K, Long> heldUntil = new java.util.HashMap<>();
+  private final Map<K, Long> heldUntil = new HashMap<>();
   private final ExecutorService workers;
   private final ScheduledExecutorService timer;
   private final Consumer<K> handler;

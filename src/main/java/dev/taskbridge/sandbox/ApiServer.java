@@ -1,22 +1,28 @@
 package dev.taskbridge.sandbox;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.InetAddress;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -52,14 +58,14 @@ public final class ApiServer implements AutoCloseable {
 
   /** One request as the server saw it. */
   public record Request(
-      String method, String path, String authorization, java.time.Instant at, int answered) {}
+      String method, String path, String authorization, Instant at, int answered) {}
 
   private final KubernetesMockServer server;
   private final Map<String, String> logs = new ConcurrentHashMap<>();
-  private final List<Fault> faults = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final List<Fault> losing = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final List<Fault> losing = new CopyOnWriteArrayList<>();
   private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
-  private final java.util.Random random = new java.util.Random(42);
+  private final Random random = new Random(42);
   private volatile boolean recording;
   private volatile Discovery discovery;
   private final IndexedCrudDispatcher store = new IndexedCrudDispatcher();
@@ -108,7 +114,7 @@ public final class ApiServer implements AutoCloseable {
   public KubernetesClient client() {
     return new KubernetesClientBuilder()
         .withConfig(
-            new io.fabric8.kubernetes.client.ConfigBuilder()
+            new ConfigBuilder()
                 .withMasterUrl(url())
                 .withTrustCerts(true)
                 .withNamespace("default")
@@ -166,10 +172,10 @@ public final class ApiServer implements AutoCloseable {
    * kube-apiserver's Priority and Fairness does), from now until {@code until}.
    */
   public void throttleUntil(
-      BiPredicate<String, String> matches, int retryAfterSeconds, java.time.Instant until) {
+      BiPredicate<String, String> matches, int retryAfterSeconds, Instant until) {
     faults.add(
         new Fault(
-            (m, p) -> java.time.Instant.now().isBefore(until) && matches.test(m, p),
+            (m, p) -> Instant.now().isBefore(until) && matches.test(m, p),
             429,
             1.0,
             new int[] {Integer.MAX_VALUE},
@@ -178,9 +184,9 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /** Answers requests matching {@code matches} with {@code code} from now until {@code until}. */
-  public void failUntil(BiPredicate<String, String> matches, int code, java.time.Instant until) {
+  public void failUntil(BiPredicate<String, String> matches, int code, Instant until) {
     failWhere(
-        (m, p) -> java.time.Instant.now().isBefore(until) && matches.test(m, p),
+        (m, p) -> Instant.now().isBefore(until) && matches.test(m, p),
         code,
         1.0,
         Integer.MAX_VALUE);
@@ -217,7 +223,7 @@ public final class ApiServer implements AutoCloseable {
               request.getMethod(),
               path,
               request.getHeader("Authorization"),
-              java.time.Instant.now(),
+              Instant.now(),
               answer.code()));
     }
     return answer;
@@ -288,8 +294,8 @@ public final class ApiServer implements AutoCloseable {
           .setResponseCode(code)
           .setHeader("Content-Type", "application/json")
           .setBody(
-              io.fabric8.kubernetes.client.utils.Serialization.asJson(
-                  java.util.Map.of(
+              Serialization.asJson(
+                  Map.of(
                       "kind",
                       "Status",
                       "apiVersion",
@@ -329,7 +335,7 @@ public final class ApiServer implements AutoCloseable {
     int n = Integer.parseInt(m.group(1));
     int end = log.endsWith("\n") ? lines.length - 1 : lines.length;
     int from = Math.max(0, end - n);
-    return String.join("\n", java.util.Arrays.copyOfRange(lines, from, end))
+    return String.join("\n", Arrays.copyOfRange(lines, from, end))
         + (log.endsWith("\n") ? "\n" : "");
   }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 /**
  * The discovery documents a real API server serves ({@code /api}, {@code /api/v1}, {@code /apis},
@@ -209,7 +210,7 @@ final class Discovery {
   }
 
   private static int rank(String v) {
-    var m = java.util.regex.Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?").matcher(v);
+    var m = Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?").matcher(v);
     if (!m.matches()) {
       return -1;
     }

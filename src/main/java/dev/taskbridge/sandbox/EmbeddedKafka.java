@@ -7,17 +7,21 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -68,10 +72,8 @@ public final class EmbeddedKafka implements AutoCloseable {
   public static EmbeddedKafka start(int port, int partitions, int sidePort, int sideAdvertised) {
     // The broker shares its JVM with the service or the tests: a broker that gives up must not
     // take the whole JVM with it (Kafka calls System.exit/halt on fatal errors). Say so loudly.
-    org.apache.kafka.common.utils.Exit.setExitProcedure(
-        (code, message) -> refuse("exit", code, message));
-    org.apache.kafka.common.utils.Exit.setHaltProcedure(
-        (code, message) -> refuse("halt", code, message));
+    Exit.setExitProcedure((code, message) -> refuse("exit", code, message));
+    Exit.setHaltProcedure((code, message) -> refuse("halt", code, message));
     try {
       EmbeddedKafka k = new EmbeddedKafka(port, partitions);
       k.sidePort = sidePort;
@@ -96,12 +98,12 @@ public final class EmbeddedKafka implements AutoCloseable {
   public void createTopics(String... names) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-      java.util.Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<org.apache.kafka.clients.admin.NewTopic> missing =
-          java.util.Arrays.stream(names)
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing =
+          Arrays.stream(names)
               .distinct()
               .filter(n -> !existing.contains(n))
-              .map(n -> new org.apache.kafka.clients.admin.NewTopic(n, partitions, (short) 1))
+              .map(n -> new NewTopic(n, partitions, (short) 1))
               .toList();
       if (!missing.isEmpty()) {
         admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package dev.taskbridge.sandbox;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
@@ -12,12 +13,16 @@ import java.lang.reflect.Field;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,7 +42,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
 
   /** Watch events that are lost (path, object name): none unless a test says so. */
-  private volatile java.util.function.BiPredicate<String, String> lost = (p, n) -> false;
+  private volatile BiPredicate<String, String> lost = (p, n) -> false;
 
   /** Whether the event being processed on this thread goes to no watch. */
   private final ThreadLocal<Boolean> losing = ThreadLocal.withInitial(() -> false);
@@ -62,7 +67,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
    * watch: the store changes and lists show it, but watchers miss the event, as after a watch that
    * dropped events without expiring. {@code (p, n) -> false} ends it.
    */
-  void loseWatchEvents(java.util.function.BiPredicate<String, String> lost) {
+  void loseWatchEvents(BiPredicate<String, String> lost) {
     this.lost = lost;
   }
 
@@ -71,7 +76,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       String path,
       AttributeSet oldAttributes,
       AttributeSet newAttributes,
-      io.fabric8.kubernetes.api.model.GenericKubernetesResource resource,
+      GenericKubernetesResource resource,
       String json) {
     String name =
         resource == null || resource.getMetadata() == null
@@ -86,7 +91,7 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   }
 
   /** The dispatcher's watch listeners, skipped for an event that is lost. */
-  private final class LossyListeners extends java.util.AbstractSet<Object> {
+  private final class LossyListeners extends AbstractSet<Object> {
     private final Set<Object> all;
 
     LossyListeners(Set<Object> all) {
@@ -94,14 +99,14 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     }
 
     @Override
-    public void forEach(java.util.function.Consumer<? super Object> action) {
+    public void forEach(Consumer<? super Object> action) {
       if (!losing.get()) {
         all.forEach(action);
       }
     }
 
     @Override
-    public java.util.Iterator<Object> iterator() {
+    public Iterator<Object> iterator() {
       return all.iterator();
     }
 

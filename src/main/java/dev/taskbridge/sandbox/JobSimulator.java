@@ -1,6 +1,8 @@
 package dev.taskbridge.sandbox;
 
 import dev.taskbridge.keptn.Keys;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -15,16 +17,19 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -45,8 +50,8 @@ public final class JobSimulator implements AutoCloseable {
   private final Map<String, Script> scripts = new ConcurrentHashMap<>();
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private final Set<String> done = ConcurrentHashMap.newKeySet();
-  private volatile java.util.function.Consumer<Job> jobAdded = j -> {};
-  private volatile java.util.function.Consumer<Job> jobFinished = j -> {};
+  private volatile Consumer<Job> jobAdded = j -> {};
+  private volatile Consumer<Job> jobFinished = j -> {};
   private final Map<String, Set<String>> uids = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newScheduledThreadPool(
@@ -83,13 +88,13 @@ public final class JobSimulator implements AutoCloseable {
   }
 
   /** Called with each new Job as the simulator first sees it (for latency measurements). */
-  public JobSimulator onJobAdded(java.util.function.Consumer<Job> listener) {
+  public JobSimulator onJobAdded(Consumer<Job> listener) {
     this.jobAdded = listener;
     return this;
   }
 
   /** Called with each Job the simulator has just marked terminal. */
-  public JobSimulator onJobFinished(java.util.function.Consumer<Job> listener) {
+  public JobSimulator onJobFinished(Consumer<Job> listener) {
     this.jobFinished = listener;
     return this;
   }
@@ -131,7 +136,7 @@ public final class JobSimulator implements AutoCloseable {
 
   /** Names of Jobs that were created more than once (a task run twice); empty when none was. */
   public Set<String> jobsCreatedTwice() {
-    Set<String> twice = new java.util.TreeSet<>();
+    Set<String> twice = new TreeSet<>();
     uids.forEach(
         (name, ids) -> {
           if (ids.size() > 1) {
@@ -336,7 +341,7 @@ public final class JobSimulator implements AutoCloseable {
   }
 
   /** How long a finished Job's pods take to terminate before its terminal condition. */
-  static final java.time.Duration TERMINATING = java.time.Duration.ofMillis(150);
+  static final Duration TERMINATING = Duration.ofMillis(150);
 
   /** The TTL controller: the Job's pods, then the Job (which a finalizer may hold). */
   private void expire(Job job) {
@@ -410,12 +415,11 @@ public final class JobSimulator implements AutoCloseable {
   }
 
   /** The container's state: terminated with {@code exitCode} and message, when exitCode is set. */
-  private static io.fabric8.kubernetes.api.model.ContainerState terminated(
-      Integer exitCode, String message) {
+  private static ContainerState terminated(Integer exitCode, String message) {
     if (exitCode == null) {
       return null;
     }
-    return new io.fabric8.kubernetes.api.model.ContainerStateBuilder()
+    return new ContainerStateBuilder()
         .withNewTerminated()
         .withExitCode(exitCode)
         .withReason(exitCode == 0 ? "Completed" : "Error")
@@ -432,8 +436,8 @@ public final class JobSimulator implements AutoCloseable {
     cs.put("restartCount", restarts);
     cs.put("state", terminated(exitCode, message));
     String patch =
-        io.fabric8.kubernetes.client.utils.Serialization.asJson(
-            Map.of("status", Map.of("phase", phase, "containerStatuses", java.util.List.of(cs))));
+        Serialization.asJson(
+            Map.of("status", Map.of("phase", phase, "containerStatuses", List.of(cs))));
     try {
       client
           .pods()

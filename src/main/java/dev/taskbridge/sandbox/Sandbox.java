@@ -10,10 +10,15 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -38,9 +43,8 @@ public class Sandbox {
       @Observes @Priority(1) StartupEvent ev,
       BridgeConfig config,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap,
-      @ConfigProperty(name = "quarkus.kubernetes-client.api-server-url")
-          java.util.Optional<String> apiUrl)
-      throws java.io.IOException {
+      @ConfigProperty(name = "quarkus.kubernetes-client.api-server-url") Optional<String> apiUrl)
+      throws IOException {
     if (!config.sandbox().enabled()) {
       LOG.info("sandbox off: using the configured Kafka broker and Kubernetes API server");
       return;
@@ -51,7 +55,7 @@ public class Sandbox {
         || bootstrap.equals("localhost:" + s.kafkaPort())) {
       kafka = EmbeddedKafka.start(s.kafkaPort(), 3);
       // created at start, so that a consumer subscribing before the first record finds them
-      var c = org.eclipse.microprofile.config.ConfigProvider.getConfig();
+      var c = ConfigProvider.getConfig();
       kafka.createTopics(
           c.getOptionalValue("mp.messaging.incoming.deployment-events.topic", String.class)
               .orElse("deployment-events"),
@@ -106,10 +110,7 @@ public class Sandbox {
    * that stopping dev mode does not end in a dozen clients' warnings about a vanished broker.
    */
   void stop(
-      @Observes
-          @Priority(Integer.MAX_VALUE)
-          @jakarta.enterprise.context.BeforeDestroyed(ApplicationScoped.class)
-          Object ev) {
+      @Observes @Priority(Integer.MAX_VALUE) @BeforeDestroyed(ApplicationScoped.class) Object ev) {
     if (api != null) {
       api.close();
       api = null;
@@ -127,8 +128,8 @@ public class Sandbox {
       for (HasMetadata o : samples) {
         c.resource(o).inNamespace(o.getMetadata().getNamespace()).createOr(r -> r.update());
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

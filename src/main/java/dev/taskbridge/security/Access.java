@@ -7,6 +7,7 @@ import io.quarkus.vertx.http.runtime.security.HttpSecurityPolicy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 
 /**
  * The HTTP permission policy {@code bridge} (see application.properties: {@code /events} and {@code
@@ -45,8 +46,6 @@ public class Access implements HttpSecurityPolicy {
       return Scope.UNRESTRICTED;
     }
     Object s = identity == null ? null : identity.getAttribute(SCOPE);
-    return s instanceof Scope scope
-        ? scope
-        : new Scope("nobody", java.util.List.of(), java.util.List.of(), java.util.List.of());
+    return s instanceof Scope scope ? scope : new Scope("nobody", List.of(), List.of(), List.of());
   }
 }

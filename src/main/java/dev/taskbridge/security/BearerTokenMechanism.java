@@ -14,6 +14,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -36,11 +37,11 @@ public class BearerTokenMechanism implements HttpAuthenticationMechanism {
   public Uni<SecurityIdentity> authenticate(
       RoutingContext context, IdentityProviderManager identityProviderManager) {
     if (!active) {
-      return Uni.createFrom().optional(java.util.Optional.empty());
+      return Uni.createFrom().optional(Optional.empty());
     }
     String token = bearer(context.request().getHeader("Authorization"));
     if (token == null) {
-      return Uni.createFrom().optional(java.util.Optional.empty()); // anonymous: the policy asks
+      return Uni.createFrom().optional(Optional.empty()); // anonymous: the policy asks
     }
     return identityProviderManager.authenticate(
         new TokenAuthenticationRequest(new TokenCredential(token, "bearer")));

@@ -2,12 +2,15 @@ package dev.taskbridge.security;
 
 import dev.taskbridge.config.AuthMode;
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.ingest.Safe;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonString;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -62,7 +65,7 @@ public class OidcScopes implements SecurityIdentityAugmentor {
 
   private static String subject(JsonWebToken jwt) {
     String sub = jwt.getSubject();
-    return "oidc:" + (sub == null ? "?" : dev.taskbridge.ingest.Safe.excerpt(sub));
+    return "oidc:" + (sub == null ? "?" : Safe.excerpt(sub));
   }
 
   /** A claim as strings: a JSON array of strings, or one space-separated string; else none. */
@@ -74,19 +77,19 @@ public class OidcScopes implements SecurityIdentityAugmentor {
           out.add(part);
         }
       }
-    } else if (claim instanceof jakarta.json.JsonArray a) {
+    } else if (claim instanceof JsonArray a) {
       for (var v : a) {
-        if (v instanceof jakarta.json.JsonString js) {
+        if (v instanceof JsonString js) {
           out.add(js.getString());
         }
       }
-    } else if (claim instanceof jakarta.json.JsonString js) {
+    } else if (claim instanceof JsonString js) {
       return strings(js.getString());
     } else if (claim instanceof Collection<?> c) {
       for (Object o : c) {
         if (o instanceof String s) {
           out.add(s);
-        } else if (o instanceof jakarta.json.JsonString js) {
+        } else if (o instanceof JsonString js) {
           out.add(js.getString());
         }
       }

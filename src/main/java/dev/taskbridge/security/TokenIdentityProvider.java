@@ -1,5 +1,7 @@
 package dev.taskbridge.security;
 
+import dev.taskbridge.config.AuthMode;
+import dev.taskbridge.config.BridgeConfig;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -16,9 +18,9 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
   private final TokenStore tokens;
   private final boolean active;
 
-  public TokenIdentityProvider(TokenStore tokens, dev.taskbridge.config.BridgeConfig config) {
+  public TokenIdentityProvider(TokenStore tokens, BridgeConfig config) {
     this.tokens = tokens;
-    this.active = config.auth().mode() == dev.taskbridge.config.AuthMode.token;
+    this.active = config.auth().mode() == AuthMode.token;
   }
 
   /** First in token mode; in the other modes it never answers (OIDC's provider does). */

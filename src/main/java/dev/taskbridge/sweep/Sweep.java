@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,8 +38,8 @@ public class Sweep {
   }
 
   /** The configured namespaces (a namespaced Role suffices), or every namespace for {@code *}. */
-  private java.util.List<String> namespaces() {
-    return config.namespaces().contains("*") ? java.util.List.of("*") : config.namespaces();
+  private List<String> namespaces() {
+    return config.namespaces().contains("*") ? List.of("*") : config.namespaces();
   }
 
   @Scheduled(

@@ -1,8 +1,9 @@
 package dev.taskbridge.verdict;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.ingest.Safe;
+import dev.taskbridge.keptn.GoDuration;
 import dev.taskbridge.kube.ApiErrors;
-import dev.taskbridge.plan.GoDuration;
 import dev.taskbridge.security.Access;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -73,8 +74,7 @@ public class TriggersResource {
         400,
         "invalid-wait",
         "Invalid wait",
-        "wait must be a duration such as 30s, 5m or 1h, was "
-            + dev.taskbridge.ingest.Safe.excerpt(wait));
+        "wait must be a duration such as 30s, 5m or 1h, was " + Safe.excerpt(wait));
   }
 
   static Response notFound(String triggerId) {
@@ -83,7 +83,7 @@ public class TriggersResource {
         "unknown-trigger",
         "No such trigger",
         "no KeptnTask of trigger "
-            + dev.taskbridge.ingest.Safe.excerpt(triggerId)
+            + Safe.excerpt(triggerId)
             + " in a namespace this caller may see");
   }
 

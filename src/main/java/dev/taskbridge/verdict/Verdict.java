@@ -5,6 +5,8 @@ import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.keptn.Timestamps;
+import dev.taskbridge.report.Outputs;
 import dev.taskbridge.report.PhaseFacts;
 import dev.taskbridge.report.ResultFactory;
 import dev.taskbridge.report.TaskFacts;
@@ -174,14 +176,14 @@ public record Verdict(
   /** The task's recorded output ({@code taskbridge.dev/output}), when it is a JSON object. */
   static JsonNode output(KeptnTask t) {
     Map<String, String> a = t.getMetadata().getAnnotations();
-    return dev.taskbridge.report.Outputs.parse(a == null ? null : a.get(Keys.OUTPUT)).orElse(null);
+    return Outputs.parse(a == null ? null : a.get(Keys.OUTPUT)).orElse(null);
   }
 
   private static String earliest(String a, String b) {
-    return dev.taskbridge.keptn.Timestamps.earliest(a, b);
+    return Timestamps.earliest(a, b);
   }
 
   private static String latest(String a, String b) {
-    return dev.taskbridge.keptn.Timestamps.latest(a, b);
+    return Timestamps.latest(a, b);
   }
 }

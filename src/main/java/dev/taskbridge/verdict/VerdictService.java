@@ -8,6 +8,8 @@ import dev.taskbridge.run.Watchers;
 import dev.taskbridge.security.Scope;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -39,14 +41,11 @@ public class VerdictService {
   private final Map<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
   public VerdictService(
-      KubernetesClient client,
-      BridgeConfig config,
-      Watchers watchers,
-      io.micrometer.core.instrument.MeterRegistry registry) {
+      KubernetesClient client, BridgeConfig config, Watchers watchers, MeterRegistry registry) {
     this.client = client;
     this.config = config;
     this.watchers = watchers;
-    io.micrometer.core.instrument.Gauge.builder("taskbridge.http.waiting", this, v -> v.waiting())
+    Gauge.builder("taskbridge.http.waiting", this, v -> v.waiting())
         .description("HTTP requests held on ?wait= for a verdict")
         .strongReference(true)
         .register(registry);

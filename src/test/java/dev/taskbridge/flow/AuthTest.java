@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnAppContextSpec;
+import dev.taskbridge.plan.Names;
 import dev.taskbridge.security.TokenFile;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Cluster;
@@ -25,10 +26,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Token mode over HTTP: who is let in, what their scope allows, rotation, a missing file. */
@@ -75,11 +79,7 @@ class AuthTest {
       Path tmp = FILE.resolveSibling("tokens.yaml.tmp");
       Files.writeString(tmp, yaml);
       // as a rotated Secret: the new file replaces the old one at once
-      Files.move(
-          tmp,
-          FILE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, FILE, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -115,7 +115,7 @@ class AuthTest {
     Defs.apply(Defs.container(NS, "auth-check"));
     double before = refused("unauthenticated");
     List<String> headers =
-        java.util.Arrays.asList(null, "Basic amVua2luczpzM2NyZXQ=", "Bearer", "Bearer wrong-token");
+        Arrays.asList(null, "Basic amVua2luczpzM2NyZXQ=", "Bearer", "Bearer wrong-token");
     for (String h : headers) {
       Events e = event(NS, "auth-check");
       post(e, h)
@@ -127,9 +127,9 @@ class AuthTest {
     assertThat(refused("unauthenticated") - before).isEqualTo(headers.size());
     // an oversized body without a token is a 401 too: its size refusal (which publishes a
     // rejection) comes only after authentication
-    String id = "big-" + java.util.UUID.randomUUID();
+    String id = "big-" + UUID.randomUUID();
     byte[] big = new byte[2 * 1024 * 1024];
-    java.util.Arrays.fill(big, (byte) ' ');
+    Arrays.fill(big, (byte) ' ');
     given()
         .header("ce-specversion", "1.0")
         .header("ce-id", id)
@@ -140,8 +140,7 @@ class AuthTest {
         .post("/events")
         .then()
         .statusCode(401);
-    assertThat(Bus.results().forTrigger(dev.taskbridge.plan.Names.triggerHash("ci/auth", id)))
-        .isEmpty();
+    assertThat(Bus.results().forTrigger(Names.triggerHash("ci/auth", id))).isEmpty();
     // health and metrics need no token
     given().get("/q/health/live").then().statusCode(200);
     given().get("/q/metrics").then().statusCode(200);

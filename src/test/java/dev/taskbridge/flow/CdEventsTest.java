@@ -21,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class CdEventsTest {
   }
 
   static Map<String, Ce> byKind(Events e) {
-    Map<String, Ce> m = new java.util.LinkedHashMap<>();
+    Map<String, Ce> m = new LinkedHashMap<>();
     for (Ce c : Bus.results().forTrigger(e.trigger())) {
       m.put(c.kind(), c);
     }

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +50,7 @@ class FaultRulesTest {
   void anIdUsedAgainForAnotherTypeOrAnotherTaskSetIsRefusedAndTheFirstEventStandsUntouched() {
     Defs.apply(Defs.container(NS, "reuse-a"));
     Defs.apply(Defs.container(NS, "reuse-b"));
-    String buildTag = "build-" + java.util.UUID.randomUUID();
+    String buildTag = "build-" + UUID.randomUUID();
     Events first = Events.pre(NS, "shop", "7").id(buildTag).tasks("reuse-a");
     Bus.send(first.binary(Bus.EVENTS));
     Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));

@@ -11,6 +11,8 @@ import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnAppContextSpec;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.plan.CheckType;
+import dev.taskbridge.plan.Names;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
 import dev.taskbridge.testing.Cluster;
@@ -30,6 +32,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 
 /** Events in: both content modes, both transports, duplicates, task resolution, API faults. */
@@ -122,9 +125,7 @@ class IngestTest {
         .body("duplicate", equalTo(false))
         .body(
             "tasks[0].name",
-            equalTo(
-                dev.taskbridge.plan.Names.taskName(
-                    dev.taskbridge.plan.CheckType.post, "http-check", e.source(), e.id())));
+            equalTo(Names.taskName(CheckType.post, "http-check", e.source(), e.id())));
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> Bus.results().forTrigger(e.trigger()).size() == 3);
@@ -189,9 +190,7 @@ class IngestTest {
     TestInfra.api().failNext("POST", "/namespaces/" + NS + "/keptntasks", 429, 3);
     RecordMetadata sent =
         Bus.companion()
-            .produce(
-                org.apache.kafka.common.serialization.Serdes.ByteArray(),
-                org.apache.kafka.common.serialization.Serdes.ByteArray())
+            .produce(Serdes.ByteArray(), Serdes.ByteArray())
             .fromRecords(e.binary(Bus.EVENTS))
             .awaitCompletion(Duration.ofSeconds(30))
             .getFirstRecord();

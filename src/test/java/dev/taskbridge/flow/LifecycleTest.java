@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.plan.CheckType;
+import dev.taskbridge.plan.Names;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
@@ -192,9 +194,7 @@ class LifecycleTest {
   void taskThatCannotGetAJobFailsWithJobCreateFailedAfterItsTimeout() {
     String def = definition(Script.succeed());
     Events e = Events.pre(NS, "shop", "1").tasks(def).timeout("2s");
-    String task =
-        dev.taskbridge.plan.Names.taskName(
-            dev.taskbridge.plan.CheckType.pre, def, e.source(), e.id());
+    String task = Names.taskName(CheckType.pre, def, e.source(), e.id());
     TestInfra.api()
         .failWhere(
             (m, p) -> m.equals("POST") && p.endsWith("/jobs") && p.contains(NS),

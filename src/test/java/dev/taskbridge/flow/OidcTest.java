@@ -15,6 +15,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
@@ -44,18 +46,18 @@ class OidcTest {
    */
   static synchronized KeyPair sharedKeyPair() {
     try {
-      java.nio.file.Path file = java.nio.file.Path.of("target", "oidc-test-key.txt");
+      Path file = Path.of("target", "oidc-test-key.txt");
       var f = java.security.KeyFactory.getInstance("RSA");
-      if (!java.nio.file.Files.exists(file)) {
+      if (!Files.exists(file)) {
         KeyPair k = keyPair();
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Files.writeString(
+        Files.createDirectories(file.getParent());
+        Files.writeString(
             file,
             Base64.getEncoder().encodeToString(k.getPublic().getEncoded())
                 + "\n"
                 + Base64.getEncoder().encodeToString(k.getPrivate().getEncoded()));
       }
-      String[] lines = java.nio.file.Files.readString(file).split("\n");
+      String[] lines = Files.readString(file).split("\n");
       return new KeyPair(
           f.generatePublic(
               new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(lines[0]))),

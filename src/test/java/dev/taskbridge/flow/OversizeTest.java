@@ -12,6 +12,11 @@ import dev.taskbridge.testing.Scrape;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -98,27 +103,22 @@ class OversizeTest {
     awaitRejection(subject);
   }
 
-  static final java.net.http.HttpClient CLIENT =
-      java.net.http.HttpClient.newBuilder()
-          .version(java.net.http.HttpClient.Version.HTTP_1_1)
-          .build();
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   /** A chunked upload (no Content-Length) of {@code body}, with ce headers of {@code id}. */
-  static java.net.http.HttpResponse<String> chunked(String id, byte[] body) throws Exception {
+  static HttpResponse<String> chunked(String id, byte[] body) throws Exception {
     var request =
-        java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(
-                    "http://localhost:" + io.restassured.RestAssured.port + "/events"))
+        HttpRequest.newBuilder(
+                URI.create("http://localhost:" + io.restassured.RestAssured.port + "/events"))
             .header("ce-specversion", "1.0")
             .header("ce-id", id)
             .header("ce-source", "ci/oversize")
             .header("ce-type", "dev.taskbridge.deployment.pre")
             .header("Content-Type", "application/json")
-            .POST(
-                java.net.http.HttpRequest.BodyPublishers.ofInputStream(
-                    () -> new java.io.ByteArrayInputStream(body)))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
             .build();
-    return CLIENT.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    return CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

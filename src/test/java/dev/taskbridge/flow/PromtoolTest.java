@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,7 @@ class PromtoolTest {
     Files.copy(
         Path.of("src", "test", "resources", "promtool", "alerts-test.yml"),
         tests,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
 
     Run check = promtool(new byte[0], "check", "rules", rules.toString());
     assertThat(check.exit()).as(check.output()).isZero();

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
+import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.InfraResource;
 import dev.taskbridge.testing.Malformed;
+import dev.taskbridge.testing.TestInfra;
 import dev.taskbridge.testing.TopicLog;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +24,7 @@ import java.util.List;
 import java.util.stream.StreamSupport;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
@@ -48,7 +51,7 @@ class RejectionTest {
     List<Events> valid = new ArrayList<>();
     for (int i = 0; i < corpus.size(); i++) {
       Malformed m = corpus.get(i);
-      List<org.apache.kafka.common.header.Header> headers = new ArrayList<>();
+      List<Header> headers = new ArrayList<>();
       m.kafkaHeaders().forEach((k, v) -> headers.add(new RecordHeader(k, v)));
       sent.add(
           Bus.companion()
@@ -105,10 +108,8 @@ class RejectionTest {
                           && r.data().get("offset").asLong() == s.offset())
               .toList();
       assertThat(mine).as(m.name()).hasSize(1);
-      for (String ns : dev.taskbridge.testing.TestInfra.NAMESPACES) {
-        assertThat(dev.taskbridge.testing.Cluster.tasksOf(ns, mine.get(0).subject()))
-            .as(m.name() + " in " + ns)
-            .isEmpty();
+      for (String ns : TestInfra.NAMESPACES) {
+        assertThat(Cluster.tasksOf(ns, mine.get(0).subject())).as(m.name() + " in " + ns).isEmpty();
       }
       assertThat(codes(mine.get(0).data().get("errors")))
           .as(m.name())
@@ -153,11 +154,9 @@ class RejectionTest {
       if (identified) {
         assertThat(subject)
             .isEqualTo(Names.triggerHash(m.attributes().get("source"), m.attributes().get("id")));
-        for (String ns : dev.taskbridge.testing.TestInfra.NAMESPACES) {
+        for (String ns : TestInfra.NAMESPACES) {
           // e.g. "namespace": null must not land in the bridge's own namespace
-          assertThat(dev.taskbridge.testing.Cluster.tasksOf(ns, subject))
-              .as(m.name() + " in " + ns)
-              .isEmpty();
+          assertThat(Cluster.tasksOf(ns, subject)).as(m.name() + " in " + ns).isEmpty();
         }
       } else if (!subject.startsWith("http-")) {
         assertThat(subject).hasSize(16);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
+import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.InfraResource;
@@ -83,8 +84,7 @@ class SmokeTest {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
-                List<KeptnTask> tasks =
-                    dev.taskbridge.testing.Cluster.tasksOf("team-a", e.trigger());
+                List<KeptnTask> tasks = Cluster.tasksOf("team-a", e.trigger());
                 assertThat(tasks).isNotEmpty();
                 for (KeptnTask t : tasks) {
                   assertThat(t.getMetadata().getAnnotations())

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskSpec;
+import dev.taskbridge.plan.CheckType;
+import dev.taskbridge.plan.Names;
 import dev.taskbridge.sandbox.ApiServer;
 import dev.taskbridge.sandbox.JobSimulator;
 import dev.taskbridge.sandbox.Script;
@@ -14,12 +17,17 @@ import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.PackagedApp;
 import dev.taskbridge.testing.TestInfra;
 import dev.taskbridge.testing.TopicLog;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +35,19 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -90,19 +104,11 @@ class BenchIT {
       for (String ns : List.of("default", "team-a", "keptn-system")) {
         client
             .namespaces()
-            .resource(
-                new io.fabric8.kubernetes.api.model.NamespaceBuilder()
-                    .withNewMetadata()
-                    .withName(ns)
-                    .endMetadata()
-                    .build())
+            .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
             .create();
       }
       for (String d : List.of("bench-ok", "bench-hang", "bench-wait")) {
-        client
-            .resources(dev.taskbridge.keptn.KeptnTaskDefinition.class)
-            .resource(Defs.container(NS, d))
-            .create();
+        client.resources(KeptnTaskDefinition.class).resource(Defs.container(NS, d)).create();
       }
       sim =
           new JobSimulator(api)
@@ -227,7 +233,7 @@ class BenchIT {
   /** Sends {@code n} one-task events and waits until every phase result is in. */
   static void runAll(String app, int n) {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    Set<String> triggers = new java.util.HashSet<>();
+    Set<String> triggers = new HashSet<>();
     for (int i = 0; i < n; i++) {
       Events e = Events.pre(NS, app, "v" + i).tasks("bench-ok");
       triggers.add(e.trigger());
@@ -256,7 +262,7 @@ class BenchIT {
             .collect(
                 Collectors.groupingBy(
                     r -> r.method() + " " + resource(r.path()),
-                    java.util.TreeMap::new,
+                    TreeMap::new,
                     Collectors.counting()));
     return byKind.entrySet().stream()
         .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / (double) runs))
@@ -395,11 +401,9 @@ class BenchIT {
         long due = start + i * 20_000_000L; // 50 events/s
         // pacing parks (a spinning sender would take one of the 2 cores from what is measured)
         for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-          java.util.concurrent.locks.LockSupport.parkNanos(wait);
+          LockSupport.parkNanos(wait);
         }
-        String task =
-            dev.taskbridge.plan.Names.taskName(
-                dev.taskbridge.plan.CheckType.pre, "bench-ok", e.source(), e.id());
+        String task = Names.taskName(CheckType.pre, "bench-ok", e.source(), e.id());
         sentAt.put(task, System.nanoTime());
         Bus.producer().send(e.binary(Bus.EVENTS));
       }
@@ -422,7 +426,7 @@ class BenchIT {
   }
 
   static Map<String, Long> resultTimes(Set<String> tasks, String suffix) {
-    Map<String, Long> at = new java.util.HashMap<>();
+    Map<String, Long> at = new HashMap<>();
     for (TopicLog.Rec r : Bus.results().all()) {
       String id = r.header("ce_id");
       if (id != null && id.endsWith(suffix)) {
@@ -477,9 +481,7 @@ class BenchIT {
       for (int i = 0; i < tracked; i++) {
         // in flight: a running Job (and its pod) that does not end, all three in the caches
         Events e = Events.pre(NS, "bench-p3", "v" + i).tasks("bench-hang").timeout("1h");
-        tasks.add(
-            dev.taskbridge.plan.Names.taskName(
-                dev.taskbridge.plan.CheckType.pre, "bench-hang", e.source(), e.id()));
+        tasks.add(Names.taskName(CheckType.pre, "bench-hang", e.source(), e.id()));
         records.add(e.binary(Bus.EVENTS));
       }
       for (int i = 0; i < records.size(); i += 1000) {
@@ -523,9 +525,7 @@ class BenchIT {
         for (int i = inFlight; i < level; i++) {
           Events e = Events.pre(NS, "bench-p4", "h" + i).tasks("bench-hang").timeout("1h");
           hang.add(e.binary(Bus.EVENTS));
-          hangTasks.add(
-              dev.taskbridge.plan.Names.taskName(
-                  dev.taskbridge.plan.CheckType.pre, "bench-hang", e.source(), e.id()));
+          hangTasks.add(Names.taskName(CheckType.pre, "bench-hang", e.source(), e.id()));
         }
         Bus.sendAll(hang);
         await()
@@ -570,12 +570,10 @@ class BenchIT {
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
       Events e = Events.pre(NS, "bench-p4-probe", round + "-" + i).tasks("bench-ok");
-      String task =
-          dev.taskbridge.plan.Names.taskName(
-              dev.taskbridge.plan.CheckType.pre, "bench-ok", e.source(), e.id());
+      String task = Names.taskName(CheckType.pre, "bench-ok", e.source(), e.id());
       long due = start + i * 50_000_000L;
       for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
-        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        LockSupport.parkNanos(wait);
       }
       sentAt.put(task, System.nanoTime());
       Bus.producer().send(e.binary(Bus.EVENTS));
@@ -603,7 +601,7 @@ class BenchIT {
       List<Events> warm = List.of(Events.pre(NS, "bench-p5-warm", "v0").tasks("bench-ok"));
       p5Send(app, warm, "/events?wait=2m", new ConcurrentHashMap<>())
           .get(0)
-          .get(2, java.util.concurrent.TimeUnit.MINUTES);
+          .get(2, TimeUnit.MINUTES);
       await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
       int threadsIdle = threads(app);
       double rssIdle = rssMb(app);
@@ -613,12 +611,10 @@ class BenchIT {
       for (int i = 0; i < P5_WAITERS; i++) {
         Events e = Events.pre(NS, "bench-p5", "v" + i).tasks("bench-wait").timeout("10m");
         events.add(e);
-        jobs.add(
-            dev.taskbridge.plan.Names.taskName(
-                dev.taskbridge.plan.CheckType.pre, "bench-wait", e.source(), e.id()));
+        jobs.add(Names.taskName(CheckType.pre, "bench-wait", e.source(), e.id()));
       }
       for (var f : p5Send(app, events, "/events", new ConcurrentHashMap<>())) {
-        assertThat(f.get(5, java.util.concurrent.TimeUnit.MINUTES).statusCode()).isEqualTo(202);
+        assertThat(f.get(5, TimeUnit.MINUTES).statusCode()).isEqualTo(202);
       }
       await()
           .atMost(Duration.ofMinutes(5))
@@ -628,8 +624,7 @@ class BenchIT {
       double rssAdmitted = rssMb(app);
 
       Map<String, Long> answeredAt = new ConcurrentHashMap<>();
-      List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> answers =
-          p5Wait(app, events, answeredAt);
+      List<CompletableFuture<HttpResponse<String>>> answers = p5Wait(app, events, answeredAt);
       await()
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofMillis(200))
@@ -640,8 +635,7 @@ class BenchIT {
 
       List<Integer> codes = new ArrayList<>();
       for (var f : answers) {
-        codes.add(
-            f.get(P5_TASK_SECONDS + 300L, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+        codes.add(f.get(P5_TASK_SECONDS + 300L, TimeUnit.SECONDS).statusCode());
       }
       long lastEnd = jobs.stream().mapToLong(jobFinishedAt::get).max().orElseThrow();
       long lastAnswer = answeredAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
@@ -688,23 +682,19 @@ class BenchIT {
   }
 
   /** Each deployer waits on its own connection: {@code GET /triggers/{id}?wait=10m}. */
-  static List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> p5Wait(
+  static List<CompletableFuture<HttpResponse<String>>> p5Wait(
       PackagedApp app, List<Events> events, Map<String, Long> answeredAt) {
-    java.net.http.HttpClient http =
-        java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1)
-            .build();
-    List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> out =
-        new ArrayList<>();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    List<CompletableFuture<HttpResponse<String>>> out = new ArrayList<>();
     for (Events e : events) {
-      java.net.http.HttpRequest request =
-          java.net.http.HttpRequest.newBuilder(
-                  java.net.URI.create(
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create(
                       "http://127.0.0.1:" + app.port() + "/triggers/" + e.trigger() + "?wait=10m"))
               .timeout(Duration.ofMinutes(12))
               .build();
       out.add(
-          http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+          http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
               .whenComplete((r, t) -> answeredAt.put(e.trigger(), System.nanoTime())));
     }
     return out;
@@ -714,21 +704,16 @@ class BenchIT {
    * Each event as a deployer would send it: its own connection, {@code POST /events?wait=10m}, sent
    * again after {@code Retry-After} when the bridge answers 503.
    */
-  static List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> p5Send(
+  static List<CompletableFuture<HttpResponse<String>>> p5Send(
       PackagedApp app, List<Events> events, String path, Map<String, Long> answeredAt) {
-    List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> out =
-        new ArrayList<>();
-    java.net.http.HttpClient http =
-        java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1)
-            .build();
+    List<CompletableFuture<HttpResponse<String>>> out = new ArrayList<>();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     for (Events e : events) {
-      java.net.http.HttpRequest request =
-          java.net.http.HttpRequest.newBuilder(
-                  java.net.URI.create("http://127.0.0.1:" + app.port() + path))
+      HttpRequest request =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path))
               .timeout(Duration.ofMinutes(12))
               .header("content-type", "application/cloudevents+json")
-              .POST(java.net.http.HttpRequest.BodyPublishers.ofString(e.structuredJson()))
+              .POST(HttpRequest.BodyPublishers.ofString(e.structuredJson()))
               .build();
       out.add(
           p5Try(http, request, 0)
@@ -737,23 +722,20 @@ class BenchIT {
     return out;
   }
 
-  static final java.util.concurrent.atomic.AtomicInteger P5_RESENT =
-      new java.util.concurrent.atomic.AtomicInteger();
+  static final AtomicInteger P5_RESENT = new AtomicInteger();
 
-  static java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>> p5Try(
-      java.net.http.HttpClient http, java.net.http.HttpRequest request, int tries) {
-    return http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+  static CompletableFuture<HttpResponse<String>> p5Try(
+      HttpClient http, HttpRequest request, int tries) {
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
         .thenCompose(
             r -> {
               if (r.statusCode() != 503 || tries >= 20) {
-                return java.util.concurrent.CompletableFuture.completedFuture(r);
+                return CompletableFuture.completedFuture(r);
               }
               P5_RESENT.incrementAndGet();
               long after = r.headers().firstValueAsLong("retry-after").orElse(1);
-              return java.util.concurrent.CompletableFuture.supplyAsync(
-                      () -> null,
-                      java.util.concurrent.CompletableFuture.delayedExecutor(
-                          after, java.util.concurrent.TimeUnit.SECONDS))
+              return CompletableFuture.supplyAsync(
+                      () -> null, CompletableFuture.delayedExecutor(after, TimeUnit.SECONDS))
                   .thenCompose(x -> p5Try(http, request, tries + 1));
             });
   }

@@ -3,6 +3,7 @@ package dev.taskbridge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
@@ -12,14 +13,20 @@ import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.FaultProxy;
 import dev.taskbridge.testing.PackagedApp;
 import dev.taskbridge.testing.TestInfra;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiPredicate;
 import org.junit.jupiter.api.AfterEach;
@@ -321,20 +328,19 @@ class FaultsIT {
     // the worst case of a Lease that cannot fence: both replicas believe they lead
     Map<String, String> props = props(TestInfra.api().url(), "faults-two-leaders");
     props.put("bridge.leader-election.enabled", "false");
-    Map<String, List<String>> transitions = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, List<String>> transitions = new ConcurrentHashMap<>();
     try (var watch =
             TestInfra.client()
-                .resources(dev.taskbridge.keptn.KeptnTask.class)
+                .resources(KeptnTask.class)
                 .inNamespace(NS)
                 .watch(
-                    new io.fabric8.kubernetes.client.Watcher<>() {
+                    new Watcher<>() {
                       @Override
-                      public void eventReceived(Action action, dev.taskbridge.keptn.KeptnTask t) {
+                      public void eventReceived(Action action, KeptnTask t) {
                         String st = t.getStatus() == null ? null : t.getStatus().status;
                         List<String> seen =
                             transitions.computeIfAbsent(
-                                t.getMetadata().getName(),
-                                k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+                                t.getMetadata().getName(), k -> new CopyOnWriteArrayList<>());
                         if (st != null
                             && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(st))) {
                           seen.add(st);
@@ -342,7 +348,7 @@ class FaultsIT {
                       }
 
                       @Override
-                      public void onClose(io.fabric8.kubernetes.client.WatcherException e) {}
+                      public void onClose(WatcherException e) {}
                     });
         PackagedApp a = PackagedApp.start(props);
         PackagedApp b = PackagedApp.start(props)) {
@@ -378,9 +384,9 @@ class FaultsIT {
             .as("after its end, %s never changes again: %s", task, seen)
             .containsOnly(seen.get(terminalAt));
         // one content per result id, however often it was published
-        Map<String, Set<String>> contents = new java.util.HashMap<>();
+        Map<String, Set<String>> contents = new HashMap<>();
         for (Ce c : Bus.results().forTrigger(e.trigger())) {
-          contents.computeIfAbsent(c.id(), k -> new java.util.HashSet<>()).add(c.data().toString());
+          contents.computeIfAbsent(c.id(), k -> new HashSet<>()).add(c.data().toString());
         }
         contents.forEach((id, data) -> assertThat(data).as(id).hasSize(1));
         assertThat(contents).containsKey(e.trigger() + ".finished");

@@ -30,14 +30,13 @@ class PackagedAppIT {
 
   @Test
   void theMainManifestNeedsNoPrometheusOperator() throws Exception {
-    String manifest =
-        java.nio.file.Files.readString(java.nio.file.Path.of("target/kubernetes/kubernetes.yml"));
+    String manifest = Files.readString(Path.of("target/kubernetes/kubernetes.yml"));
     assertThat(manifest)
         .contains("kind: Deployment")
         .doesNotContain("kind: ServiceMonitor")
         .doesNotContain("kind: PrometheusRule")
         .doesNotContain("monitoring.coreos.com");
-    assertThat(java.nio.file.Path.of("src/main/kubernetes/optional/servicemonitor.yml")).exists();
+    assertThat(Path.of("src/main/kubernetes/optional/servicemonitor.yml")).exists();
   }
 
   @Test

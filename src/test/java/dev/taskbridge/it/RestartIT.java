@@ -3,6 +3,8 @@ package dev.taskbridge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
@@ -121,9 +123,7 @@ class RestartIT {
 
     try (PackagedApp app = PackagedApp.start(props())) {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
-      com.fasterxml.jackson.databind.JsonNode verdict =
-          new com.fasterxml.jackson.databind.ObjectMapper()
-              .readTree(app.body("/triggers/" + e.trigger()));
+      JsonNode verdict = new ObjectMapper().readTree(app.body("/triggers/" + e.trigger()));
       assertThat(verdict.path("result").asText()).as(verdict.toString()).isEqualTo("pass");
       assertThat(verdict.path("tasks").path(0).path("output").path("coverage").asInt())
           .as(verdict.toString())

@@ -11,6 +11,7 @@ import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.Hostile;
 import dev.taskbridge.testing.PackagedApp;
+import dev.taskbridge.testing.Scrape;
 import dev.taskbridge.testing.TestInfra;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.nio.charset.StandardCharsets;
@@ -261,9 +262,7 @@ class ScaleIT {
       gc.getInputStream().readAllBytes();
       assertThat(gc.waitFor()).as("jcmd GC.run").isZero();
     }
-    return (long)
-        new dev.taskbridge.testing.Scrape(app.body("/q/metrics"))
-            .sum("jvm_memory_used_bytes", "area", "heap");
+    return (long) new Scrape(app.body("/q/metrics")).sum("jvm_memory_used_bytes", "area", "heap");
   }
 
   @Test

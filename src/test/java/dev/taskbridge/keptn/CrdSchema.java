@@ -11,12 +11,14 @@ import com.networknt.schema.ValidationMessage;
 import dev.taskbridge.sandbox.KeptnCrds;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Validates objects against the v1 {@code openAPIV3Schema} of a CRD, strictly: a field the schema
@@ -66,7 +68,7 @@ public final class CrdSchema {
       return new CrdSchema()
           .with("Keptn's", keptn)
           .with("generated", new ObjectMapper().readTree(Serialization.asJson(generated)));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -88,10 +90,10 @@ public final class CrdSchema {
     JsonNode json;
     try {
       json = new ObjectMapper().readTree(Serialization.asJson(object));
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    Set<String> all = new java.util.TreeSet<>();
+    Set<String> all = new TreeSet<>();
     schemas.forEach(
         (name, schema) ->
             schema.validate(json).stream()

@@ -1,4 +1,4 @@
-package dev.taskbridge.plan;
+package dev.taskbridge.keptn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -2,17 +2,22 @@ package dev.taskbridge.keptn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.DesiredTask;
 import dev.taskbridge.plan.FoundDefinition;
 import dev.taskbridge.plan.Plan;
 import dev.taskbridge.plan.Planner;
+import dev.taskbridge.sandbox.KeptnCrds;
 import dev.taskbridge.testing.Samples;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -86,18 +91,15 @@ class KeptnSchemaTest {
    */
   @Test
   void theGeneratedCrdsMatchKeptnsWhereTheBridgeWrites() throws Exception {
-    var yaml =
-        new com.fasterxml.jackson.databind.ObjectMapper(
-            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
-    var json = new com.fasterxml.jackson.databind.ObjectMapper();
-    var generated = dev.taskbridge.sandbox.KeptnCrds.generate();
+    var yaml = new ObjectMapper(new YAMLFactory());
+    var json = new ObjectMapper();
+    var generated = KeptnCrds.generate();
     assertThat(generated).hasSize(3);
     for (var crd : generated) {
       String plural = crd.getSpec().getNames().getPlural();
       var keptn =
           yaml.readTree(
-              java.nio.file.Files.readString(
-                  CrdSchema.KEPTN.resolve("lifecycle.keptn.sh_" + plural + ".yaml")));
+              Files.readString(CrdSchema.KEPTN.resolve("lifecycle.keptn.sh_" + plural + ".yaml")));
       assertThat(crd.getSpec().getGroup()).isEqualTo(keptn.at("/spec/group").asText());
       assertThat(crd.getSpec().getNames().getKind())
           .isEqualTo(keptn.at("/spec/names/kind").asText());
@@ -107,7 +109,7 @@ class KeptnSchemaTest {
       assertThat(v1.getServed()).isTrue();
       assertThat(v1.getStorage()).isTrue();
       var ours = json.readTree(Serialization.asJson(v1.getSchema().getOpenAPIV3Schema()));
-      com.fasterxml.jackson.databind.JsonNode theirs = null;
+      JsonNode theirs = null;
       for (var v : keptn.at("/spec/versions")) {
         if (v.path("name").asText().equals("v1")) {
           theirs = v.at("/schema/openAPIV3Schema");

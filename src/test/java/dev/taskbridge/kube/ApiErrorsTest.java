@@ -2,11 +2,14 @@ package dev.taskbridge.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,7 +38,7 @@ class ApiErrorsTest {
         List.of(
             new ConnectException("Connection refused"),
             new IOException("Connection reset by peer"),
-            new java.util.concurrent.TimeoutException("timed out"))) {
+            new TimeoutException("timed out"))) {
       KubernetesClientException e = new KubernetesClientException("failed", cause);
       assertThat(ApiErrors.classify("x", e))
           .as(cause.toString())
@@ -43,16 +46,14 @@ class ApiErrorsTest {
     }
     assertThat(
             ApiErrors.classify(
-                "x",
-                new KubernetesClientTimeoutException(
-                    "Job", "j", "ns", 20L, java.util.concurrent.TimeUnit.SECONDS)))
+                "x", new KubernetesClientTimeoutException("Job", "j", "ns", 20L, TimeUnit.SECONDS)))
         .isInstanceOf(ApiErrors.Transient.class);
   }
 
   @Test
   void retryAfterIsReadFromA429() {
     var status =
-        new io.fabric8.kubernetes.api.model.StatusBuilder()
+        new StatusBuilder()
             .withCode(429)
             .withNewDetails()
             .withRetryAfterSeconds(7)

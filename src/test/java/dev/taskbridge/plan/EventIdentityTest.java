@@ -7,6 +7,8 @@ import dev.taskbridge.keptn.KeptnTaskSpec;
 import dev.taskbridge.keptn.Keys;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,7 @@ class EventIdentityTest {
             null,
             null);
     List<PlannedTask> tasks =
-        java.util.Arrays.stream(definitions)
+        Arrays.stream(definitions)
             .map(
                 d ->
                     new PlannedTask(
@@ -51,7 +53,7 @@ class EventIdentityTest {
         new ObjectMetaBuilder()
             .withName(Names.taskName(type, definition, "ci/jenkins", "build-7"))
             .withAnnotations(
-                new java.util.HashMap<>(
+                new HashMap<>(
                     Map.of(
                         Keys.TRIGGER_TYPE,
                         type.eventType(),

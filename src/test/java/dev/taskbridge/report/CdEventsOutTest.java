@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.config.ResultFormat;
 import dev.taskbridge.ingest.FieldError;
@@ -148,13 +149,9 @@ class CdEventsOutTest {
   void theSchemaCheckItselfRefusesABrokenCdEvent() {
     Result started =
         factory.owed(facts("t", "Progressing", "t", 0, 1, Set.of(), null), false, logs, NOW).get(0);
-    var broken =
-        (com.fasterxml.jackson.databind.node.ObjectNode)
-            JSON.valueToTree(out.of(started).orElseThrow().data());
-    ((com.fasterxml.jackson.databind.node.ObjectNode) broken.path("subject").path("content"))
-        .put("outcome", "started");
-    ((com.fasterxml.jackson.databind.node.ObjectNode) broken.path("context"))
-        .put("timestamp", "yesterday");
+    var broken = (ObjectNode) JSON.valueToTree(out.of(started).orElseThrow().data());
+    ((ObjectNode) broken.path("subject").path("content")).put("outcome", "started");
+    ((ObjectNode) broken.path("context")).put("timestamp", "yesterday");
     assertThat(CdEventsSchemas.problems(broken)).hasSizeGreaterThanOrEqualTo(2);
   }
 }

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.keptn.KeptnState;
+import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskStatus;
+import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.TaskContext;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -213,7 +217,7 @@ class ResultFactoryTest {
     // expectedTasks is 2: "a" exists and succeeded, "b" was refused at creation
     var a = facts("a", "Succeeded", "a", 0, 1, Set.of("started", "succeeded"), null);
     assertThat(PhaseFacts.finished(List.of(a))).isEmpty();
-    Optional<PhaseFacts> phase = PhaseFacts.finished(List.of(a), java.util.Map.of("b", "def-b"));
+    Optional<PhaseFacts> phase = PhaseFacts.finished(List.of(a), Map.of("b", "def-b"));
     assertThat(phase).isPresent();
     assertThat(phase.get().tasks())
         .extracting(PhaseFacts.TaskOutcome::taskName, PhaseFacts.TaskOutcome::reason)
@@ -222,7 +226,7 @@ class ResultFactoryTest {
             org.assertj.core.groups.Tuple.tuple("b", "CreateRefused"));
     assertThat(factory.phase(phase.get(), NOW).data()).containsEntry("result", "fail");
     // a refused task that a later delivery created after all is the task itself, not a refusal
-    assertThat(PhaseFacts.missing(List.of("a", "b"), java.util.Map.of("b", "def-b"))).isEmpty();
+    assertThat(PhaseFacts.missing(List.of("a", "b"), Map.of("b", "def-b"))).isEmpty();
   }
 
   @Test
@@ -235,14 +239,13 @@ class ResultFactoryTest {
 
   @Test
   void aTaskThatNeverStartedDatesFromTheEventsReceiptToTheMillisecond() {
-    var task = new dev.taskbridge.keptn.KeptnTask();
+    var task = new KeptnTask();
     task.setMetadata(
-        new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        new ObjectMetaBuilder()
             .withName("pre-missing-0123456789")
             .withNamespace("team-a")
             .withCreationTimestamp("2026-11-24T10:00:01Z")
-            .withAnnotations(
-                java.util.Map.of(dev.taskbridge.keptn.Keys.RECEIVED_AT, "2026-11-24T10:00:00.750Z"))
+            .withAnnotations(Map.of(Keys.RECEIVED_AT, "2026-11-24T10:00:00.750Z"))
             .build());
     KeptnTaskStatus s = new KeptnTaskStatus();
     s.status = "Failed";
@@ -252,7 +255,7 @@ class ResultFactoryTest {
     // no startTime: the phase's startTime is when the event arrived, with its fraction
     assertThat(TaskFacts.of(task).createdAt()).isEqualTo("2026-11-24T10:00:00.750Z");
 
-    task.getMetadata().setAnnotations(java.util.Map.of());
+    task.getMetadata().setAnnotations(Map.of());
     assertThat(TaskFacts.of(task).createdAt()).isEqualTo("2026-11-24T10:00:01Z");
   }
 }

@@ -2,6 +2,7 @@ package dev.taskbridge.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class TerminationMessageTest {
@@ -16,7 +17,7 @@ class TerminationMessageTest {
     assertThat(Outputs.fromTerminationMessage("\"text\"")).isEmpty();
     assertThat(Outputs.fromTerminationMessage("{\"a\":1,\"a\":2}")).as("duplicate keys").isEmpty();
     String at = "{\"k\":\"" + "é".repeat((4096 - 8) / 2) + "\"}"; // 2 bytes a character
-    assertThat(at.getBytes(java.nio.charset.StandardCharsets.UTF_8)).hasSize(4096);
+    assertThat(at.getBytes(StandardCharsets.UTF_8)).hasSize(4096);
     assertThat(Outputs.fromTerminationMessage(at)).isPresent();
     assertThat(Outputs.fromTerminationMessage(at.replace("{\"k\"", "{\"kk\""))).isEmpty();
   }

@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -64,7 +65,7 @@ class JobFactoryTest {
   }
 
   static Map<String, EnvVar> env(Job job) {
-    Map<String, EnvVar> m = new java.util.LinkedHashMap<>();
+    Map<String, EnvVar> m = new LinkedHashMap<>();
     container(job).getEnv().forEach(e -> m.put(e.getName(), e));
     return m;
   }

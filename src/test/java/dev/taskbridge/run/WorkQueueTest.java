@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,15 +124,14 @@ class WorkQueueTest {
    */
   @Test
   void aThrottledKeyDoesNotRunBeforeItsRetryAfterWhateverWakesIt() {
-    Map<String, java.util.List<Long>> runs = new ConcurrentHashMap<>();
+    Map<String, List<Long>> runs = new ConcurrentHashMap<>();
     AtomicInteger first = new AtomicInteger();
     try (WorkQueue<String> q =
         new WorkQueue<String>(
             "held",
             2,
             key -> {
-              runs.computeIfAbsent(key, k -> new java.util.concurrent.CopyOnWriteArrayList<>())
-                  .add(System.nanoTime());
+              runs.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
               if (key.equals("a") && first.getAndIncrement() == 0) {
                 throw new ApiErrors.Throttled("create Job a: 429", null, 1);
               }
@@ -145,7 +145,7 @@ class WorkQueueTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> runs.get("a").size() == 2 && q.pending() == 0);
-      java.util.List<Long> a = runs.get("a");
+      List<Long> a = runs.get("a");
       assertThat(a).hasSize(2);
       assertThat(Duration.ofNanos(a.get(1) - a.get(0)))
           .isGreaterThanOrEqualTo(Duration.ofMillis(950));

@@ -3,7 +3,10 @@ package dev.taskbridge.testing;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** Kafka from the test's side: sends with KafkaCompanion, reads results and dead letters back. */
@@ -36,26 +39,25 @@ public final class Bus {
         .awaitCompletion(Duration.ofSeconds(60));
   }
 
-  private static org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer;
+  private static KafkaProducer<byte[], byte[]> producer;
 
   /**
    * One long-lived producer, for senders that must not pay for a new producer per record
    * (benchmarks).
    */
-  public static synchronized org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>
-      producer() {
+  public static synchronized KafkaProducer<byte[], byte[]> producer() {
     if (producer == null) {
       producer =
-          new org.apache.kafka.clients.producer.KafkaProducer<>(
-              java.util.Map.of(
+          new KafkaProducer<>(
+              Map.of(
                   "bootstrap.servers",
                   TestInfra.kafka().bootstrapServers(),
                   "linger.ms",
                   0,
                   "acks",
                   "all"),
-              new org.apache.kafka.common.serialization.ByteArraySerializer(),
-              new org.apache.kafka.common.serialization.ByteArraySerializer());
+              new ByteArraySerializer(),
+              new ByteArraySerializer());
     }
     return producer;
   }

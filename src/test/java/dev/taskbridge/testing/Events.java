@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
 /** Builds deployment events for tests, as Kafka records (binary or structured) or HTTP bodies. */
@@ -136,7 +137,7 @@ public final class Events {
 
   /** Binary mode: ce_ headers, data as the value. */
   public ProducerRecord<byte[], byte[]> binary(String topic) {
-    List<org.apache.kafka.common.header.Header> headers = new ArrayList<>();
+    List<Header> headers = new ArrayList<>();
     headers.add(h("ce_specversion", "1.0"));
     headers.add(h("ce_id", id));
     headers.add(h("ce_source", source));

@@ -1,5 +1,6 @@
 package dev.taskbridge.testing;
 
+import dev.taskbridge.sandbox.EmbeddedKafka;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,9 +43,7 @@ public final class FaultProxy implements AutoCloseable {
   /** A proxy on a free local port in front of {@code targetPort} on 127.0.0.1. */
   public static FaultProxy to(int targetPort) {
     FaultProxy p =
-        new FaultProxy(
-            dev.taskbridge.sandbox.EmbeddedKafka.freePort(),
-            new InetSocketAddress("127.0.0.1", targetPort));
+        new FaultProxy(EmbeddedKafka.freePort(), new InetSocketAddress("127.0.0.1", targetPort));
     p.listen();
     return p;
   }

@@ -1,5 +1,6 @@
 package dev.taskbridge.testing;
 
+import dev.taskbridge.sandbox.EmbeddedKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -52,7 +53,7 @@ public final class PackagedApp implements AutoCloseable {
   }
 
   public static PackagedApp start(Map<String, String> properties) {
-    int port = dev.taskbridge.sandbox.EmbeddedKafka.freePort();
+    int port = EmbeddedKafka.freePort();
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : System.getProperty("packaged.jvm.args", "-Xmx256m").trim().split("\\s+")) {

@@ -8,10 +8,12 @@ import dev.taskbridge.config.ResultFormat;
 import dev.taskbridge.config.RunnerMode;
 import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.DeploymentEvent;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** Plain-Java stand-ins for configuration and events, for unit tests of the pure code. */
 public final class Samples {
@@ -164,9 +166,9 @@ public final class Samples {
   }
 
   @SuppressWarnings("unchecked")
-  static <T> T group(Class<T> type, java.util.function.Function<String, Object> values) {
+  static <T> T group(Class<T> type, Function<String, Object> values) {
     return (T)
-        java.lang.reflect.Proxy.newProxyInstance(
+        Proxy.newProxyInstance(
             type.getClassLoader(),
             new Class<?>[] {type},
             (proxy, method, args) ->
