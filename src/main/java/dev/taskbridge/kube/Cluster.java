@@ -125,6 +125,26 @@ public class Cluster {
     return found == null ? List.of() : found;
   }
 
+  /**
+   * The bridge's KeptnTasks in {@code namespace} ({@code *}: all) that are not labelled done, as
+   * the API server has them now: the unfinished work, not history. For the sweep, which runs again
+   * anyway: no retries here.
+   */
+  public List<KeptnTask> unfinishedTasks(String namespace) {
+    var op = client.resources(KeptnTask.class);
+    var scoped = namespace.equals("*") ? op.inAnyNamespace() : op.inNamespace(namespace);
+    List<KeptnTask> found =
+        call(
+            "list unfinished KeptnTasks",
+            () ->
+                scoped
+                    .withLabel(Keys.MANAGED_BY, Keys.PRODUCT)
+                    .withoutLabel(Keys.DONE)
+                    .list()
+                    .getItems());
+    return found == null ? List.of() : found;
+  }
+
   /** A KeptnTask as the API server has it now (not the informer's copy). */
   @ApplyGuard(ApiGuards.RUN)
   public Optional<KeptnTask> task(String namespace, String name) {

@@ -104,7 +104,7 @@ public class Watchers implements Informers.Listener {
     departures =
         new Departures(
             cluster, reporter, reconciler, metrics, queue, clock, config.runner().mode());
-    informers.start(watchedNamespaces(), config.keptnNamespace(), definitionCache);
+    informers.start(config.watchedNamespaces(), config.keptnNamespace(), definitionCache);
     metrics.activeTasks(informers, i -> i.active("pre"), i -> i.active("post"));
     started = true;
     leadership.start(
@@ -115,11 +115,7 @@ public class Watchers implements Informers.Listener {
         });
     LOG.infof(
         "watching KeptnTasks, Jobs and pods in %s (%s mode)",
-        watchedNamespaces(), config.runner().mode());
-  }
-
-  private List<String> watchedNamespaces() {
-    return config.namespaces().contains("*") ? List.of("*") : config.namespaces();
+        config.watchedNamespaces(), config.runner().mode());
   }
 
   /**
