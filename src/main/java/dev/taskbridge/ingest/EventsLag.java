@@ -2,10 +2,12 @@ package dev.taskbridge.ingest;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,6 +40,7 @@ public class EventsLag {
   private final String group;
   private volatile double lag;
   private Admin admin;
+  private boolean closed;
 
   @Inject
   public EventsLag(
@@ -119,6 +122,9 @@ public class EventsLag {
   }
 
   private synchronized Admin admin() {
+    if (closed) {
+      throw new IllegalStateException("stopping");
+    }
     if (admin == null) {
       Map<String, Object> config = new HashMap<>();
       kafka.forEach(
@@ -135,10 +141,20 @@ public class EventsLag {
     return admin;
   }
 
+  /**
+   * Closed when the application stops, before the messaging connectors and a sandbox broker go: not
+   * a client left asking a broker that is gone.
+   */
+  void onStop(@Observes ShutdownEvent ev) {
+    close();
+  }
+
   @PreDestroy
   synchronized void close() {
+    closed = true;
     if (admin != null) {
       admin.close(Duration.ofSeconds(2));
+      admin = null;
     }
   }
 }

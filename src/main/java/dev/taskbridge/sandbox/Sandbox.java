@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.arc.profile.IfBuildProfile;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
@@ -110,7 +111,18 @@ public class Sandbox {
    * that stopping dev mode does not end in a dozen clients' warnings about a vanished broker.
    */
   void stop(
-      @Observes @Priority(Integer.MAX_VALUE) @BeforeDestroyed(ApplicationScoped.class) Object ev) {
+      @Observes @Priority(Integer.MAX_VALUE) @BeforeDestroyed(ApplicationScoped.class) Object ev,
+      KafkaClientService clients) {
+    if (kafka != null) {
+      // the connectors began closing their producers (asynchronously): wait for each to be closed
+      for (String channel : clients.getProducerChannels()) {
+        try {
+          clients.getProducer(channel).unwrap().close(Duration.ofSeconds(2));
+        } catch (RuntimeException e) {
+          LOG.debugf("producer of %s: %s", channel, e.getMessage());
+        }
+      }
+    }
     if (api != null) {
       api.close();
       api = null;
