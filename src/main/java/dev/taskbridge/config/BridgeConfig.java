@@ -24,15 +24,6 @@ public interface BridgeConfig {
   @NotEmpty
   List<@Pattern(regexp = "\\*|[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String> namespaces();
 
-  /**
-   * The namespaces the bridge watches and lists, one scope for every part: {@code [*]} when any
-   * configured entry is {@code *} (a ClusterRole), else the configured ones (a namespaced Role
-   * suffices).
-   */
-  default List<String> watchedNamespaces() {
-    return namespaces().contains("*") ? List.of("*") : namespaces();
-  }
-
   /** Namespace used when an event names none; without it, {@code data.namespace} is required. */
   Optional<@Pattern(regexp = "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?") String> defaultNamespace();
 

@@ -3,6 +3,7 @@ package dev.taskbridge.run;
 import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.config.RestartPolicy;
 import dev.taskbridge.config.RunnerMode;
+import dev.taskbridge.config.WatchedNamespaces;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.TaskKey;
@@ -104,7 +105,7 @@ public class Watchers implements Informers.Listener {
     departures =
         new Departures(
             cluster, reporter, reconciler, metrics, queue, clock, config.runner().mode());
-    informers.start(config.watchedNamespaces(), config.keptnNamespace(), definitionCache);
+    informers.start(WatchedNamespaces.of(config), config.keptnNamespace(), definitionCache);
     metrics.activeTasks(informers, i -> i.active("pre"), i -> i.active("post"));
     started = true;
     leadership.start(
@@ -115,7 +116,7 @@ public class Watchers implements Informers.Listener {
         });
     LOG.infof(
         "watching KeptnTasks, Jobs and pods in %s (%s mode)",
-        config.watchedNamespaces(), config.runner().mode());
+        WatchedNamespaces.of(config), config.runner().mode());
   }
 
   /**

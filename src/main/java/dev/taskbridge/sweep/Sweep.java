@@ -1,6 +1,7 @@
 package dev.taskbridge.sweep;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.config.WatchedNamespaces;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.kube.ApiErrors;
 import dev.taskbridge.kube.Cluster;
@@ -44,7 +45,7 @@ public class Sweep {
     }
     int owed = 0;
     try {
-      for (String ns : config.watchedNamespaces()) {
+      for (String ns : WatchedNamespaces.of(config)) {
         for (KeptnTask t : cluster.unfinishedTasks(ns)) {
           TaskFacts f = TaskFacts.of(t);
           if (!ResultFactory.settled(f) || !f.phasePublished()) {
