@@ -22,6 +22,11 @@ public enum KeptnState {
     return "Warning".equals(value) || "Deprecated".equals(value) ? Failed : Unknown;
   }
 
+  /** The state a task's status says (no status yet: {@link #Pending}). */
+  public static KeptnState of(KeptnTask task) {
+    return of(task.getStatus() == null ? null : task.getStatus().status);
+  }
+
   public boolean isTerminal() {
     return this == Succeeded || this == Failed;
   }

@@ -12,11 +12,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * before the phase was settled, as they ended. Released by {@link #forgetPhase}.
  */
 public final class PhaseLedger {
-  /** One trigger's entry. Guarded by itself. */
+  /** One trigger's entry. Changed under its own lock; its flags are also read without it. */
   private static final class Phase {
-    boolean inFlight;
-    boolean acked;
-    boolean done;
+    volatile boolean inFlight;
+    volatile boolean acked;
+    volatile boolean done;
     final Map<String, TaskFacts> tombstones = new ConcurrentHashMap<>();
   }
 

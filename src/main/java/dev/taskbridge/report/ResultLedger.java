@@ -20,15 +20,15 @@ import java.util.function.Supplier;
  * {@link PhaseLedger}): memory follows the work in flight.
  */
 public final class ResultLedger {
-  /** One task's entry. Guarded by itself. */
+  /** One task's entry. Changed under its own lock; its flags are also read without it. */
   private static final class Task {
     final Set<String> recorded = new LinkedHashSet<>();
     final Set<String> acked = new LinkedHashSet<>();
-    boolean phaseAcked;
-    boolean phaseRecorded;
-    boolean inFlight;
-    Instant terminalSeen;
-    Instant logsAwaited;
+    volatile boolean phaseAcked;
+    volatile boolean phaseRecorded;
+    volatile boolean inFlight;
+    volatile Instant terminalSeen;
+    volatile Instant logsAwaited;
     final Map<String, String> read = new ConcurrentHashMap<>();
   }
 

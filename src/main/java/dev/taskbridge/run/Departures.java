@@ -74,8 +74,7 @@ final class Departures {
     KeptnTask now = cluster.task(ns, name).orElse(null);
     if (now != null && now.getMetadata().getDeletionTimestamp() == null) {
       deleted.remove(key);
-      var labels = now.getMetadata().getLabels();
-      if (labels != null && "true".equals(labels.get(Keys.DONE))) {
+      if ("true".equals(Owners.label(now, Keys.DONE))) {
         release(key, now);
       } else {
         queue.enqueue(new Work.Reconcile(key)); // listed again by the informer; nothing happened

@@ -233,8 +233,7 @@ final class Informers implements TaskCache {
   double active(String checkType) {
     return cachedTasks().stream()
         .filter(t -> t.getSpec() != null && checkType.equals(t.getSpec().checkType))
-        .filter(
-            t -> !KeptnState.of(t.getStatus() == null ? null : t.getStatus().status).isTerminal())
+        .filter(t -> !KeptnState.of(t).isTerminal())
         .count();
   }
 

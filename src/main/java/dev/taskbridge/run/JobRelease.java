@@ -29,7 +29,7 @@ final class JobRelease {
    * shows the finalizer until the patch comes back on the watch.
    */
   void release(Job job) {
-    if (job != null && holds(job) && released.add(TaskKey.of(job))) {
+    if (job != null && JobView.holdsFinalizer(job) && released.add(TaskKey.of(job))) {
       cluster.releaseJob(job);
     }
   }
@@ -41,12 +41,13 @@ final class JobRelease {
    */
   void releaseOrphan(TaskKey key) {
     Job job = cache.job(key.namespace(), key.name());
-    if (job == null || job.getMetadata().getDeletionTimestamp() == null || !holds(job)) {
+    if (job == null
+        || job.getMetadata().getDeletionTimestamp() == null
+        || !JobView.holdsFinalizer(job)) {
       return;
     }
     KeptnTask task = cluster.task(key.namespace(), job.getMetadata().getName()).orElse(null);
-    if (task == null
-        || KeptnState.of(task.getStatus() == null ? null : task.getStatus().status).isTerminal()) {
+    if (task == null || KeptnState.of(task).isTerminal()) {
       cluster.releaseJob(job); // not remembered: nothing forgets this task again
     }
   }
@@ -54,10 +55,5 @@ final class JobRelease {
   /** A standalone Job has its task's name. */
   void forget(TaskKey key) {
     released.remove(key);
-  }
-
-  static boolean holds(Job job) {
-    return job.getMetadata().getFinalizers() != null
-        && job.getMetadata().getFinalizers().contains(Keys.JOB_FINALIZER);
   }
 }

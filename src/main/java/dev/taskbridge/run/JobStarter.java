@@ -96,8 +96,7 @@ final class JobStarter {
     if (cluster.createJob(run.job())) {
       metrics.taskStarted(task.getSpec().checkType);
       events.started(task, run.job().getMetadata().getName());
-      var a = task.getMetadata().getAnnotations();
-      Timestamps.parse(a == null ? null : a.get(Keys.RECEIVED_AT))
+      Timestamps.parse(Owners.annotation(task, Keys.RECEIVED_AT))
           .ifPresent(received -> metrics.eventToJob(Duration.between(received, clock.instant())));
     }
     return run.job().getMetadata().getName();
@@ -107,8 +106,7 @@ final class JobStarter {
   private Optional<FoundDefinition> definition(KeptnTask task) {
     String ns = task.getMetadata().getNamespace();
     String name = task.getSpec().taskDefinition;
-    var a = task.getMetadata().getAnnotations();
-    String defNs = a == null ? null : a.get(Keys.DEFINITION_NAMESPACE);
+    String defNs = Owners.annotation(task, Keys.DEFINITION_NAMESPACE);
     Optional<FoundDefinition> def =
         cluster.definition(defNs != null ? defNs : ns, defNs != null ? null : keptnNamespace, name);
     return def.isEmpty() && defNs != null ? cluster.definition(ns, keptnNamespace, name) : def;

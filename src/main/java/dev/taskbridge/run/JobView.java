@@ -1,6 +1,7 @@
 package dev.taskbridge.run;
 
 import dev.taskbridge.keptn.KeptnState;
+import dev.taskbridge.keptn.Keys;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -71,6 +72,12 @@ public record JobView(
       }
     }
     return restarts;
+  }
+
+  /** The Job carries the bridge's finalizer ({@link Keys#JOB_FINALIZER}). */
+  public static boolean holdsFinalizer(Job job) {
+    return job.getMetadata().getFinalizers() != null
+        && job.getMetadata().getFinalizers().contains(Keys.JOB_FINALIZER);
   }
 
   private static boolean holds(JobCondition c) {

@@ -34,8 +34,8 @@ public sealed interface NextStep {
     public Step decide(Seen seen, Instant now) {
       KeptnTaskStatus status = seen.task().getStatus();
       Job job = seen.job();
-      if (terminal(seen.task())) {
-        return job != null && holdsFinalizer(job) ? new Step.ReleaseJob(job) : Step.NOTHING;
+      if (KeptnState.of(seen.task()).isTerminal()) {
+        return job != null && JobView.holdsFinalizer(job) ? new Step.ReleaseJob(job) : Step.NOTHING;
       }
       if (seen.jobGone()) {
         return new Step.Finish(KeptnState.Failed, Reasons.JOB_DELETED, JOB_DELETED_MESSAGE);
@@ -87,7 +87,7 @@ public sealed interface NextStep {
     public Step decide(Seen seen, Instant now) {
       KeptnTaskStatus status = seen.task().getStatus();
       boolean noJob = status == null || status.jobName == null || status.jobName.isEmpty();
-      if (!terminal(seen.task()) && noJob) {
+      if (!KeptnState.of(seen.task()).isTerminal() && noJob) {
         return seen.definitionMissing()
             ? new Step.Finish(
                 KeptnState.Failed,
@@ -102,19 +102,10 @@ public sealed interface NextStep {
 
   /** The last attempt's output (its termination message, when a JSON object), unless recorded. */
   private static String output(Seen seen) {
-    var recorded = seen.task().getMetadata().getAnnotations();
+    String recorded = Owners.annotation(seen.task(), Keys.OUTPUT);
     return Outputs.fromTerminationMessage(LogTails.terminationMessage(seen.pods()))
-        .filter(o -> recorded == null || !o.equals(recorded.get(Keys.OUTPUT)))
+        .filter(o -> !o.equals(recorded))
         .orElse(null);
-  }
-
-  private static boolean terminal(KeptnTask task) {
-    return KeptnState.of(task.getStatus() == null ? null : task.getStatus().status).isTerminal();
-  }
-
-  private static boolean holdsFinalizer(Job job) {
-    return job.getMetadata().getFinalizers() != null
-        && job.getMetadata().getFinalizers().contains(Keys.JOB_FINALIZER);
   }
 
   /** More failed attempts on the Job than on the task: count them; else null. */

@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
-/** Which task a Job or a pod belongs to, read from its metadata (the bridge's and Keptn's). */
+/**
+ * Which task a Job or a pod belongs to, read from its metadata (the bridge's and Keptn's), and the
+ * one way the run stage reads a label or an annotation.
+ */
 final class Owners {
   private Owners() {}
 
@@ -35,5 +38,10 @@ final class Owners {
   static String label(HasMetadata o, String key) {
     var l = o.getMetadata().getLabels();
     return l == null ? null : l.get(key);
+  }
+
+  static String annotation(HasMetadata o, String key) {
+    var a = o.getMetadata().getAnnotations();
+    return a == null ? null : a.get(key);
   }
 }

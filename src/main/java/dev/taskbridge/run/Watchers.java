@@ -129,8 +129,7 @@ public class Watchers implements Informers.Listener {
 
   @Override
   public void told(KeptnTask task) {
-    var labels = task.getMetadata().getLabels();
-    String trigger = labels == null ? null : labels.get(Keys.TRIGGER);
+    String trigger = Owners.label(task, Keys.TRIGGER);
     if (trigger != null) {
       taskListeners.forEach(l -> l.accept(trigger));
     }
