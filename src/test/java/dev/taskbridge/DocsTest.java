@@ -8,6 +8,8 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.contract.RejectionCode;
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.ingest.CloudEventReader;
 import dev.taskbridge.ingest.EventValidator;
 import dev.taskbridge.ingest.Intake;
@@ -63,6 +65,18 @@ class DocsTest {
         .contains("bridge.runner.restart-policy", "bridge.rules[n].tasks");
     for (String key : keys) {
       assertThat(operations).as(key).contains("`" + key + "`");
+    }
+  }
+
+  @Test
+  void everyRejectionCodeAndTaskReasonIsDocumented() throws Exception {
+    String events = Files.readString(Path.of("docs", "events.md"));
+    for (RejectionCode code : RejectionCode.values()) {
+      assertThat(events).as(code.name()).contains("`" + code.text() + "`");
+    }
+    String results = Files.readString(Path.of("docs", "results.md"));
+    for (TaskReason reason : TaskReason.values()) {
+      assertThat(results).as(reason.name()).contains("`" + reason.text() + "`");
     }
   }
 

@@ -34,7 +34,7 @@ class LayeringTest {
     "jakarta.ws.rs.."
   };
 
-  /** Everything above the vocabulary (keptn, plan) and Kubernetes access (kube). */
+  /** Everything above the vocabulary (contract, keptn, plan) and Kubernetes access (kube). */
   static final String[] STAGES = {
     "dev.taskbridge.ingest..",
     "dev.taskbridge.run..",
@@ -64,6 +64,17 @@ class LayeringTest {
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.fabric8.kubernetes.client..")
+        .check(MAIN);
+  }
+
+  @Test
+  void theContractsVocabularyDependsOnNothingButTheJdk() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.taskbridge.contract..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("dev.taskbridge.contract..", "java..")
         .check(MAIN);
   }
 

@@ -1,5 +1,6 @@
 package dev.taskbridge.config;
 
+import dev.taskbridge.contract.CheckType;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -250,10 +251,14 @@ public interface BridgeConfig {
     /** Workload name to match; absent matches all. */
     Optional<String> workload();
 
-    /** Check type to match ({@code pre} or {@code post}); absent matches both. */
-    Optional<String> type();
+    /**
+     * Check type to match ({@code pre} or {@code post}); absent matches both. Another value stops
+     * the start (a typo would otherwise never match).
+     */
+    Optional<CheckType> type();
 
-    /** KeptnTaskDefinition names to run. */
+    /** KeptnTaskDefinition names to run; a rule without any stops the start. */
+    @NotEmpty
     List<String> tasks();
   }
 

@@ -1,6 +1,9 @@
 package dev.taskbridge.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskbridge.contract.FieldError;
+import dev.taskbridge.contract.RejectionCode;
+import dev.taskbridge.contract.Safe;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -43,14 +46,14 @@ final class CdEventsIn {
     if (SERVICE.matcher(type).matches()) {
       return new FieldError(
           "type",
-          ErrorCode.UNSUPPORTED_VERSION,
+          RejectionCode.UNSUPPORTED_VERSION,
           "CDEvents type versions 0.1.x to 0.3.x (CDEvents 0.1 to 0.5) are read; "
               + Safe.excerpt(type)
               + " is not");
     }
     return new FieldError(
         "type",
-        ErrorCode.UNKNOWN_TYPE,
+        RejectionCode.UNKNOWN_TYPE,
         "of CDEvents, dev.cdevents.service.deployed.<v> and dev.cdevents.service.upgraded.<v> are"
             + " read, was "
             + Safe.excerpt(type));
@@ -88,7 +91,7 @@ final class CdEventsIn {
       errors.add(
           new FieldError(
               "subject.id",
-              ErrorCode.INVALID_VALUE,
+              RejectionCode.INVALID_VALUE,
               "the last /-separated segment of subject.id names the app and is empty: "
                   + Safe.excerpt(subjectId)));
       return null;
@@ -97,7 +100,7 @@ final class CdEventsIn {
       errors.add(
           new FieldError(
               "subject.id",
-              ErrorCode.TOO_LONG,
+              RejectionCode.TOO_LONG,
               "the app name (last segment of subject.id) is longer than "
                   + EventValidator.MAX_VALUE));
       return null;
@@ -115,7 +118,7 @@ final class CdEventsIn {
       errors.add(
           new FieldError(
               field,
-              ErrorCode.INVALID_VALUE,
+              RejectionCode.INVALID_VALUE,
               "artifactId must be a package URL (pkg:type/name@version), was "
                   + Safe.excerpt(purl)));
       return null;
@@ -135,7 +138,7 @@ final class CdEventsIn {
       errors.add(
           new FieldError(
               field,
-              ErrorCode.INVALID_VALUE,
+              RejectionCode.INVALID_VALUE,
               "artifactId must carry a version (pkg:type/name@version), was "
                   + Safe.excerpt(purl)));
       return null;
@@ -145,7 +148,7 @@ final class CdEventsIn {
       errors.add(
           new FieldError(
               field,
-              ErrorCode.INVALID_VALUE,
+              RejectionCode.INVALID_VALUE,
               "the version of artifactId is not valid percent-encoded UTF-8: "
                   + Safe.excerpt(encoded)));
       return null;
@@ -154,7 +157,7 @@ final class CdEventsIn {
       errors.add(
           new FieldError(
               field,
-              ErrorCode.TOO_LONG,
+              RejectionCode.TOO_LONG,
               "the version of artifactId is longer than " + EventValidator.MAX_VALUE));
       return null;
     }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.taskbridge.contract.FieldError;
+import dev.taskbridge.contract.RejectionCode;
+import dev.taskbridge.contract.Safe;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -55,7 +58,8 @@ public final class CloudEventReader {
       String name = h.getKey().toLowerCase(Locale.ROOT);
       String value = utf8(h.getValue());
       if (value == null) {
-        errors.add(new FieldError(name, ErrorCode.INVALID_ENCODING, "header is not valid UTF-8"));
+        errors.add(
+            new FieldError(name, RejectionCode.INVALID_ENCODING, "header is not valid UTF-8"));
         continue;
       }
       if (name.startsWith("ce_") || name.startsWith("ce-")) {
@@ -71,7 +75,7 @@ public final class CloudEventReader {
     }
     String text = utf8(body == null ? new byte[0] : body);
     if (text == null) {
-      errors.add(new FieldError("data", ErrorCode.INVALID_ENCODING, "body is not valid UTF-8"));
+      errors.add(new FieldError("data", RejectionCode.INVALID_ENCODING, "body is not valid UTF-8"));
       return new Result(null, attrs, errors);
     }
     boolean binary = attrs.containsKey("specversion");
@@ -101,17 +105,17 @@ public final class CloudEventReader {
       return fail(
           attrs,
           "datacontenttype",
-          ErrorCode.UNSUPPORTED_CONTENT_TYPE,
+          RejectionCode.UNSUPPORTED_CONTENT_TYPE,
           "data must be JSON, content type was " + Safe.excerpt(contentType));
     }
     if (text.isBlank()) {
-      return fail(attrs, "data", ErrorCode.MISSING_FIELD, "the event has no data");
+      return fail(attrs, "data", RejectionCode.MISSING_FIELD, "the event has no data");
     }
     JsonNode data;
     try {
       data = json.readTree(text);
     } catch (Exception e) {
-      return fail(attrs, "data", ErrorCode.NOT_JSON, "data is not JSON: " + reason(e));
+      return fail(attrs, "data", RejectionCode.NOT_JSON, "data is not JSON: " + reason(e));
     }
     return new Result(new Envelope(attrs, data), attrs, List.of());
   }
@@ -119,26 +123,26 @@ public final class CloudEventReader {
   private Result structured(Map<String, String> attrs, String contentType, String text) {
     if (contentType != null && contentType.startsWith("application/cloudevents-batch")) {
       return fail(
-          attrs, "", ErrorCode.NOT_CLOUD_EVENT, "batch mode is not supported; send one event");
+          attrs, "", RejectionCode.NOT_CLOUD_EVENT, "batch mode is not supported; send one event");
     }
     if (text.isBlank()) {
       return fail(
           attrs,
           "",
-          ErrorCode.NOT_CLOUD_EVENT,
+          RejectionCode.NOT_CLOUD_EVENT,
           "no ce_specversion header and an empty body: not a CloudEvent");
     }
     JsonNode root;
     try {
       root = json.readTree(text);
     } catch (Exception e) {
-      return fail(attrs, "", ErrorCode.NOT_JSON, "body is not JSON: " + reason(e));
+      return fail(attrs, "", RejectionCode.NOT_JSON, "body is not JSON: " + reason(e));
     }
     if (root == null || !root.isObject() || !root.has("specversion")) {
       return fail(
           attrs,
           "",
-          ErrorCode.NOT_CLOUD_EVENT,
+          RejectionCode.NOT_CLOUD_EVENT,
           "neither ce_specversion headers nor a structured CloudEvent with specversion");
     }
     List<FieldError> errors = new ArrayList<>();
@@ -151,7 +155,8 @@ public final class CloudEventReader {
       if (f.getValue().isTextual()) {
         attrs.put(f.getKey().toLowerCase(Locale.ROOT), f.getValue().asText());
       } else if (!f.getValue().isNull()) {
-        errors.add(new FieldError(f.getKey(), ErrorCode.WRONG_TYPE, "attribute must be a string"));
+        errors.add(
+            new FieldError(f.getKey(), RejectionCode.WRONG_TYPE, "attribute must be a string"));
       }
     }
     if (!errors.isEmpty()) {
@@ -162,14 +167,14 @@ public final class CloudEventReader {
       try {
         data = json.readTree(Base64.getDecoder().decode(root.get("data_base64").asText()));
       } catch (Exception e) {
-        return fail(attrs, "data_base64", ErrorCode.NOT_JSON, "data_base64 is not base64 JSON");
+        return fail(attrs, "data_base64", RejectionCode.NOT_JSON, "data_base64 is not base64 JSON");
       }
     }
     if (data != null && data.isTextual() && looksLikeJsonObject(data.asText())) {
       try {
         data = json.readTree(data.asText());
       } catch (Exception e) {
-        return fail(attrs, "data", ErrorCode.NOT_JSON, "data is not JSON: " + reason(e));
+        return fail(attrs, "data", RejectionCode.NOT_JSON, "data is not JSON: " + reason(e));
       }
     }
     return new Result(new Envelope(attrs, data), attrs, List.of());
@@ -185,7 +190,8 @@ public final class CloudEventReader {
     return base.equals("application/json") || base.endsWith("+json") || base.equals("text/json");
   }
 
-  private static Result fail(Map<String, String> attrs, String field, String code, String message) {
+  private static Result fail(
+      Map<String, String> attrs, String field, RejectionCode code, String message) {
     return new Result(null, attrs, List.of(new FieldError(field, code, message)));
   }
 

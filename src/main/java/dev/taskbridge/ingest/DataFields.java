@@ -1,6 +1,9 @@
 package dev.taskbridge.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskbridge.contract.FieldError;
+import dev.taskbridge.contract.RejectionCode;
+import dev.taskbridge.contract.Safe;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -34,12 +37,12 @@ final class DataFields {
     String field = prefix + name;
     if (n == null) {
       if (required && !wasNull) {
-        errors.add(new FieldError(field, ErrorCode.MISSING_FIELD, field + " is required"));
+        errors.add(new FieldError(field, RejectionCode.MISSING_FIELD, field + " is required"));
       }
       return null;
     }
     if (!n.isObject()) {
-      errors.add(new FieldError(field, ErrorCode.WRONG_TYPE, field + " must be a JSON object"));
+      errors.add(new FieldError(field, RejectionCode.WRONG_TYPE, field + " must be a JSON object"));
       return null;
     }
     return new DataFields(n, field + ".", errors);
@@ -54,7 +57,9 @@ final class DataFields {
     if (n != null && n.isNull()) {
       errors.add(
           new FieldError(
-              prefix + name, ErrorCode.WRONG_TYPE, name + " must not be null (omit it instead)"));
+              prefix + name,
+              RejectionCode.WRONG_TYPE,
+              name + " must not be null (omit it instead)"));
       return null;
     }
     return n;
@@ -66,12 +71,12 @@ final class DataFields {
     String field = prefix + name;
     if (n == null) {
       if (required && !wasNull) {
-        errors.add(new FieldError(field, ErrorCode.MISSING_FIELD, name + " is required"));
+        errors.add(new FieldError(field, RejectionCode.MISSING_FIELD, name + " is required"));
       }
       return null;
     }
     if (!n.isTextual()) {
-      errors.add(new FieldError(field, ErrorCode.WRONG_TYPE, name + " must be a string"));
+      errors.add(new FieldError(field, RejectionCode.WRONG_TYPE, name + " must be a string"));
       return null;
     }
     return checked(field, n.asText(), maxLength);
@@ -79,20 +84,22 @@ final class DataFields {
 
   private String checked(String field, String v, int maxLength) {
     if (v.isBlank()) {
-      errors.add(new FieldError(field, ErrorCode.EMPTY_FIELD, field + " must not be empty"));
+      errors.add(new FieldError(field, RejectionCode.EMPTY_FIELD, field + " must not be empty"));
       return null;
     }
     if (v.length() > maxLength) {
       errors.add(
           new FieldError(
-              field, ErrorCode.TOO_LONG, field + " is longer than " + maxLength + " characters"));
+              field,
+              RejectionCode.TOO_LONG,
+              field + " is longer than " + maxLength + " characters"));
       return null;
     }
     if (hasControl(v)) {
       errors.add(
           new FieldError(
               field,
-              ErrorCode.INVALID_VALUE,
+              RejectionCode.INVALID_VALUE,
               field + " contains control characters: " + Safe.excerpt(v)));
       return null;
     }
@@ -107,14 +114,14 @@ final class DataFields {
     }
     if (!n.isArray()) {
       errors.add(
-          new FieldError(field, ErrorCode.WRONG_TYPE, name + " must be an array of strings"));
+          new FieldError(field, RejectionCode.WRONG_TYPE, name + " must be an array of strings"));
       return null;
     }
     if (n.size() > maxItems) {
       errors.add(
           new FieldError(
               field,
-              ErrorCode.TOO_MANY_TASKS,
+              RejectionCode.TOO_MANY_TASKS,
               name + " has " + n.size() + " entries, at most " + maxItems + " are allowed"));
       return null;
     }
@@ -122,7 +129,8 @@ final class DataFields {
     for (int i = 0; i < n.size(); i++) {
       JsonNode item = n.get(i);
       if (!item.isTextual()) {
-        errors.add(new FieldError(field + "[" + i + "]", ErrorCode.WRONG_TYPE, "must be a string"));
+        errors.add(
+            new FieldError(field + "[" + i + "]", RejectionCode.WRONG_TYPE, "must be a string"));
         continue;
       }
       String v = checked(field + "[" + i + "]", item.asText(), EventValidator.MAX_VALUE);
@@ -141,14 +149,14 @@ final class DataFields {
     }
     if (!n.isObject()) {
       errors.add(
-          new FieldError(field, ErrorCode.WRONG_TYPE, name + " must be an object of strings"));
+          new FieldError(field, RejectionCode.WRONG_TYPE, name + " must be an object of strings"));
       return null;
     }
     if (n.size() > maxEntries) {
       errors.add(
           new FieldError(
               field,
-              ErrorCode.TOO_MANY_PARAMETERS,
+              RejectionCode.TOO_MANY_PARAMETERS,
               name + " has " + n.size() + " entries, at most " + maxEntries + " are allowed"));
       return null;
     }
@@ -162,15 +170,15 @@ final class DataFields {
         errors.add(
             new FieldError(
                 keyField,
-                ErrorCode.INVALID_NAME,
+                RejectionCode.INVALID_NAME,
                 "keys must be 1 to 253 characters without control characters"));
       } else if (!e.getValue().isTextual()) {
-        errors.add(new FieldError(keyField, ErrorCode.WRONG_TYPE, "values must be strings"));
+        errors.add(new FieldError(keyField, RejectionCode.WRONG_TYPE, "values must be strings"));
       } else if (e.getValue().asText().length() > EventValidator.MAX_MAP_VALUE) {
         errors.add(
             new FieldError(
                 keyField,
-                ErrorCode.TOO_LONG,
+                RejectionCode.TOO_LONG,
                 "values are at most " + EventValidator.MAX_MAP_VALUE + " characters"));
       } else {
         out.put(key, e.getValue().asText());
@@ -186,13 +194,15 @@ final class DataFields {
       return null;
     }
     if (!n.isIntegralNumber()) {
-      errors.add(new FieldError(field, ErrorCode.WRONG_TYPE, name + " must be an integer"));
+      errors.add(new FieldError(field, RejectionCode.WRONG_TYPE, name + " must be an integer"));
       return null;
     }
     if (!n.canConvertToInt() || n.asInt() < 0) {
       errors.add(
           new FieldError(
-              field, ErrorCode.OUT_OF_RANGE, name + " must be between 0 and " + Integer.MAX_VALUE));
+              field,
+              RejectionCode.OUT_OF_RANGE,
+              name + " must be between 0 and " + Integer.MAX_VALUE));
       return null;
     }
     return n.asInt();

@@ -48,7 +48,7 @@ public class DeadLetters {
     for (Header h : record.headers()) {
       headers.add(h.key(), h.value());
     }
-    headers.add("dead-letter-reason", utf8(rejection.firstCode()));
+    headers.add("dead-letter-reason", utf8(rejection.firstCode().text()));
     headers.add("dead-letter-cause", utf8(rejection.errors().get(0).message()));
     headers.add("dead-letter-topic", utf8(record.topic()));
     headers.add("dead-letter-partition", utf8(Integer.toString(record.partition())));

@@ -2,8 +2,11 @@ package dev.taskbridge.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.contract.CheckType;
+import dev.taskbridge.contract.FieldError;
+import dev.taskbridge.contract.RejectionCode;
+import dev.taskbridge.contract.Safe;
 import dev.taskbridge.keptn.GoDuration;
-import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.DeploymentEvent;
 import dev.taskbridge.plan.Names;
 import java.time.Duration;
@@ -70,21 +73,23 @@ public final class EventValidator {
     String spec = a.get("specversion");
     if (spec == null || spec.isEmpty()) {
       errors.add(
-          new FieldError("specversion", ErrorCode.MISSING_ATTRIBUTE, "specversion is required"));
+          new FieldError(
+              "specversion", RejectionCode.MISSING_ATTRIBUTE, "specversion is required"));
     } else if (!spec.equals("1.0")) {
       errors.add(
           new FieldError(
               "specversion",
-              ErrorCode.UNSUPPORTED_SPEC_VERSION,
+              RejectionCode.UNSUPPORTED_SPEC_VERSION,
               "specversion must be 1.0, was " + Safe.excerpt(spec)));
     }
     for (String name : List.of("id", "source", "type")) {
       String v = a.get(name);
       if (v == null || v.isEmpty()) {
-        errors.add(new FieldError(name, ErrorCode.MISSING_ATTRIBUTE, name + " is required"));
+        errors.add(new FieldError(name, RejectionCode.MISSING_ATTRIBUTE, name + " is required"));
       } else if (v.length() > MAX_ATTRIBUTE) {
         errors.add(
-            new FieldError(name, ErrorCode.TOO_LONG, name + " is longer than " + MAX_ATTRIBUTE));
+            new FieldError(
+                name, RejectionCode.TOO_LONG, name + " is longer than " + MAX_ATTRIBUTE));
       }
     }
     String type = a.get("type");
@@ -103,7 +108,7 @@ public final class EventValidator {
       errors.add(
           new FieldError(
               "type",
-              ErrorCode.UNKNOWN_TYPE,
+              RejectionCode.UNKNOWN_TYPE,
               "type must be "
                   + CheckType.pre.eventType()
                   + " or "
@@ -117,11 +122,11 @@ public final class EventValidator {
 
   private static boolean isObject(JsonNode data, List<FieldError> errors) {
     if (data == null || data.isNull()) {
-      errors.add(new FieldError("data", ErrorCode.MISSING_FIELD, "data is required"));
+      errors.add(new FieldError("data", RejectionCode.MISSING_FIELD, "data is required"));
       return false;
     }
     if (!data.isObject()) {
-      errors.add(new FieldError("data", ErrorCode.WRONG_TYPE, "data must be a JSON object"));
+      errors.add(new FieldError("data", RejectionCode.WRONG_TYPE, "data must be a JSON object"));
       return false;
     }
     return true;
@@ -163,13 +168,13 @@ public final class EventValidator {
       errors.add(
           new FieldError(
               field,
-              ErrorCode.INVALID_NAME,
+              RejectionCode.INVALID_NAME,
               "namespace must be a DNS-1123 label, was " + Safe.excerpt(namespace)));
     } else if (!namespaces.allows(namespace)) {
       errors.add(
           new FieldError(
               field,
-              ErrorCode.NAMESPACE_NOT_ALLOWED,
+              RejectionCode.NAMESPACE_NOT_ALLOWED,
               "namespace " + namespace + " is not in bridge.namespaces"));
     }
   }
@@ -193,7 +198,7 @@ public final class EventValidator {
         errors.add(
             new FieldError(
                 "data.namespace",
-                ErrorCode.MISSING_FIELD,
+                RejectionCode.MISSING_FIELD,
                 "namespace is required (no bridge.default-namespace is set)"));
       }
     }
@@ -209,7 +214,7 @@ public final class EventValidator {
       errors.add(
           new FieldError(
               "data." + missing,
-              ErrorCode.INCOMPLETE_WORKLOAD,
+              RejectionCode.INCOMPLETE_WORKLOAD,
               "workloadName and workloadVersion come together or not at all"));
     }
     List<String> tasks = tasks(f, data, errors);
@@ -219,13 +224,13 @@ public final class EventValidator {
       errors.add(
           new FieldError(
               "data.secureParameters",
-              ErrorCode.SECURE_PARAMETERS_NOT_ALLOWED,
+              RejectionCode.SECURE_PARAMETERS_NOT_ALLOWED,
               "events may not name a Secret here (bridge.tasks.allow-secure-parameters=false)"));
     } else if (secure != null && !DNS_SUBDOMAIN.matcher(secure).matches()) {
       errors.add(
           new FieldError(
               "data.secureParameters",
-              ErrorCode.INVALID_NAME,
+              RejectionCode.INVALID_NAME,
               "secureParameters must name a Secret (DNS-1123 subdomain)"));
     }
     Integer retries = f.nonNegativeInt("retries");
@@ -261,7 +266,7 @@ public final class EventValidator {
       errors.add(
           new FieldError(
               "data.tasks",
-              ErrorCode.EXPLICIT_TASKS_NOT_ALLOWED,
+              RejectionCode.EXPLICIT_TASKS_NOT_ALLOWED,
               "events may not name their tasks here (bridge.tasks.allow-explicit=false)"));
       return null;
     }
@@ -274,7 +279,7 @@ public final class EventValidator {
         errors.add(
             new FieldError(
                 "data.tasks[" + i + "]",
-                ErrorCode.INVALID_NAME,
+                RejectionCode.INVALID_NAME,
                 "task definition names are DNS-1123 subdomains, was "
                     + Safe.excerpt(tasks.get(i))));
       }
@@ -292,13 +297,14 @@ public final class EventValidator {
       errors.add(
           new FieldError(
               "data.timeout",
-              ErrorCode.INVALID_DURATION,
+              RejectionCode.INVALID_DURATION,
               "timeout must be a duration such as 30s, 5m or 1h, was " + Safe.excerpt(text)));
       return null;
     }
     if (d.get().compareTo(Duration.ofSeconds(1)) < 0) {
       errors.add(
-          new FieldError("data.timeout", ErrorCode.OUT_OF_RANGE, "timeout must be at least 1s"));
+          new FieldError(
+              "data.timeout", RejectionCode.OUT_OF_RANGE, "timeout must be at least 1s"));
       return null;
     }
     return d.get();

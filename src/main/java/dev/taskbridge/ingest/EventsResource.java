@@ -118,8 +118,8 @@ public class EventsResource {
     Intake.Rejected r = (Intake.Rejected) intake;
     ingest.rejectHttp(r);
     return switch (r.firstCode()) {
-      case ErrorCode.TOO_LARGE -> problem(413, "Event too large", r);
-      case ErrorCode.ID_CONFLICT -> problem(409, "Event id used for another event", r);
+      case TOO_LARGE -> problem(413, "Event too large", r);
+      case ID_CONFLICT -> problem(409, "Event id used for another event", r);
       default -> problem(400, "Invalid deployment event", r);
     };
   }
@@ -178,7 +178,9 @@ public class EventsResource {
     List<Map<String, String>> errors = new ArrayList<>();
     r.errors()
         .forEach(
-            e -> errors.add(Map.of("field", e.field(), "code", e.code(), "message", e.message())));
+            e ->
+                errors.add(
+                    Map.of("field", e.field(), "code", e.code().text(), "message", e.message())));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put(
         "type",

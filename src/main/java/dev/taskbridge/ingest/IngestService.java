@@ -1,6 +1,9 @@
 package dev.taskbridge.ingest;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.contract.FieldError;
+import dev.taskbridge.contract.RejectionCode;
+import dev.taskbridge.contract.Safe;
 import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.kube.ApiErrors;
@@ -74,7 +77,7 @@ public class IngestService {
     this.validator = new EventValidator(config);
     this.planner = new Planner(config.tasks());
     this.results = new ResultFactory(config.source(), config.results().onTaskFailure());
-    metrics.rejectionReasons(ErrorCode.all());
+    metrics.rejectionReasons();
   }
 
   /** {@link #read}, with anything unforeseen turned into a rejection instead of an exception. */
@@ -94,7 +97,7 @@ public class IngestService {
           List.of(
               new FieldError(
                   "",
-                  ErrorCode.UNPROCESSABLE,
+                  RejectionCode.UNPROCESSABLE,
                   "the bridge could not read this event: "
                       + Safe.excerpt(e.getClass().getSimpleName()))));
     }
@@ -118,7 +121,7 @@ public class IngestService {
         List.of(
             new FieldError(
                 "",
-                ErrorCode.TOO_LARGE,
+                RejectionCode.TOO_LARGE,
                 "the event has "
                     + size
                     + " bytes, more than bridge.limits.max-event-bytes="
@@ -186,7 +189,7 @@ public class IngestService {
               event,
               new FieldError(
                   "",
-                  ErrorCode.UNPROCESSABLE,
+                  RejectionCode.UNPROCESSABLE,
                   "the bridge could not process this event: "
                       + Safe.excerpt(e.getClass().getSimpleName() + ": " + e.getMessage()))));
     }
@@ -248,7 +251,7 @@ public class IngestService {
         throw new Refusal(
             new FieldError(
                 where,
-                ErrorCode.INVALID_NAME,
+                RejectionCode.INVALID_NAME,
                 where
                     + " is not a KeptnTaskDefinition name (DNS-1123 subdomain): "
                     + Safe.excerpt(names.get(i))));
@@ -270,7 +273,7 @@ public class IngestService {
     List<KeptnTask> existing = cluster.tasksOfTrigger(event.namespace(), plan.triggerHash());
     Optional<String> conflict = EventIdentity.conflict(plan, existing);
     if (conflict.isPresent()) {
-      throw new Refusal(new FieldError("id", ErrorCode.ID_CONFLICT, conflict.get()));
+      throw new Refusal(new FieldError("id", RejectionCode.ID_CONFLICT, conflict.get()));
     }
     if (plan.tasks().isEmpty()) {
       publisher.publishAndWait(results.phase(noTasks(event, received), clock.instant()));
@@ -357,7 +360,7 @@ public class IngestService {
     return rejection(
         e,
         new FieldError(
-            "data.namespace", ErrorCode.REFUSED_BY_CLUSTER, Safe.excerpt(p.getMessage())));
+            "data.namespace", RejectionCode.REFUSED_BY_CLUSTER, Safe.excerpt(p.getMessage())));
   }
 
   private static Intake.Rejected rejection(DeploymentEvent e, FieldError error) {

@@ -1,5 +1,8 @@
 package dev.taskbridge.ingest;
 
+import dev.taskbridge.contract.FieldError;
+import dev.taskbridge.contract.RejectionCode;
+import dev.taskbridge.contract.ResultType;
 import dev.taskbridge.plan.DeploymentEvent;
 import dev.taskbridge.report.Result;
 import java.time.Instant;
@@ -21,7 +24,7 @@ public sealed interface Intake {
   record Rejected(
       String subject, String source, String id, String checkType, List<FieldError> errors)
       implements Intake {
-    public String firstCode() {
+    public RejectionCode firstCode() {
       return errors.get(0).code();
     }
 
@@ -35,7 +38,7 @@ public sealed interface Intake {
       for (FieldError e : errors) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("field", e.field());
-        m.put("code", e.code());
+        m.put("code", e.code().text());
         m.put("message", e.message());
         fields.add(m);
       }
@@ -44,7 +47,7 @@ public sealed interface Intake {
       d.put("partition", partition);
       d.put("offset", offset);
       return new Result(
-          subject + ".rejected", Result.REJECTED, subject, subject, id, source, now, d);
+          subject + ".rejected", ResultType.EVENT_REJECTED, subject, subject, id, source, now, d);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.taskbridge.ingest;
 
+import dev.taskbridge.contract.Safe;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,12 +1,14 @@
 package dev.taskbridge.metrics;
 
+import dev.taskbridge.contract.RejectionCode;
+import dev.taskbridge.contract.TaskReason;
+import dev.taskbridge.keptn.KeptnState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
@@ -73,11 +75,13 @@ public class BridgeMetrics {
   }
 
   /** Starts every rejection reason at zero, so rates and alerts work before the first rejection. */
-  public void rejectionReasons(Collection<String> reasons) {
-    reasons.forEach(r -> rejected(r).increment(0));
+  public void rejectionReasons() {
+    for (RejectionCode code : RejectionCode.values()) {
+      rejected(code).increment(0);
+    }
   }
 
-  public void eventRejected(String reason) {
+  public void eventRejected(RejectionCode reason) {
     rejected(reason).increment();
   }
 
@@ -93,8 +97,13 @@ public class BridgeMetrics {
     retries(checkType).increment(attempts);
   }
 
-  public void taskFinished(String checkType, String status, String reason, Duration duration) {
-    String r = reason == null || reason.isEmpty() ? "none" : reason;
+  /**
+   * A task ended. {@code reason}: its status reason as written; the tag is {@link
+   * TaskReason#tag(String)} of it (bounded: a reason the bridge does not name is {@code Other}).
+   */
+  public void taskFinished(String checkType, KeptnState state, String reason, Duration duration) {
+    String r = TaskReason.tag(reason);
+    String status = state.name();
     counter(
             "taskbridge.tasks.finished",
             "tasks that ended, by status and reason",
@@ -144,12 +153,12 @@ public class BridgeMetrics {
         checkType);
   }
 
-  private Counter rejected(String reason) {
+  private Counter rejected(RejectionCode reason) {
     return counter(
         "taskbridge.events.rejected",
         "deployment events rejected, by the first error's code",
         "reason",
-        reason);
+        reason.text());
   }
 
   private Counter duplicates() {

@@ -1,5 +1,6 @@
 package dev.taskbridge.plan;
 
+import dev.taskbridge.contract.CheckType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.taskbridge.plan;
 
+import dev.taskbridge.contract.CheckType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,6 +1,7 @@
 package dev.taskbridge.plan;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.KeptnAppContext;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +41,7 @@ public final class TaskSelection {
     return rule.namespace().map(event.namespace()::equals).orElse(true)
         && rule.app().map(event.appName()::equals).orElse(true)
         && rule.workload().map(w -> w.equals(event.workloadName())).orElse(true)
-        && rule.type().map(event.checkType().name()::equals).orElse(true);
+        && rule.type().map(t -> t == event.checkType()).orElse(true);
   }
 
   private static List<String> distinct(List<String> names) {

@@ -1,5 +1,7 @@
 package dev.taskbridge.report;
 
+import dev.taskbridge.contract.ResultType;
+import dev.taskbridge.contract.TaskReason;
 import java.net.URI;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -18,13 +20,13 @@ import java.util.Set;
  */
 public final class CdEventsOut {
   public static final String SPEC_VERSION = "0.5.1";
-  public static final String TASKRUN_STARTED = "dev.cdevents.taskrun.started.0.3.0";
-  public static final String TASKRUN_FINISHED = "dev.cdevents.taskrun.finished.0.3.0";
-  public static final String PIPELINERUN_FINISHED = "dev.cdevents.pipelinerun.finished.0.3.0";
 
   /** Reasons of tasks that never ran: their taskrun outcome is {@code error}, not failure. */
   static final Set<String> NEVER_RAN =
-      Set.of("DefinitionNotFound", "InvalidDefinition", "JobCreateFailed");
+      Set.of(
+          TaskReason.DEFINITION_NOT_FOUND.text(),
+          TaskReason.INVALID_DEFINITION.text(),
+          TaskReason.JOB_CREATE_FAILED.text());
 
   private final String source;
 
@@ -34,12 +36,16 @@ public final class CdEventsOut {
 
   public Optional<Result> of(Result r) {
     return switch (r.type()) {
-      case Result.STARTED -> Optional.of(taskRun(r, TASKRUN_STARTED, "taskrun.started", null));
-      case Result.SUCCEEDED ->
-          Optional.of(taskRun(r, TASKRUN_FINISHED, "taskrun.finished", "success"));
-      case Result.FAILED ->
-          Optional.of(taskRun(r, TASKRUN_FINISHED, "taskrun.finished", failedOutcome(r)));
-      case Result.PHASE_FINISHED -> Optional.of(pipelineRun(r));
+      case TASK_STARTED ->
+          Optional.of(taskRun(r, ResultType.CDEVENTS_TASKRUN_STARTED, "taskrun.started", null));
+      case TASK_SUCCEEDED ->
+          Optional.of(
+              taskRun(r, ResultType.CDEVENTS_TASKRUN_FINISHED, "taskrun.finished", "success"));
+      case TASK_FAILED ->
+          Optional.of(
+              taskRun(
+                  r, ResultType.CDEVENTS_TASKRUN_FINISHED, "taskrun.finished", failedOutcome(r)));
+      case PHASE_FINISHED -> Optional.of(pipelineRun(r));
       default -> Optional.empty();
     };
   }
@@ -50,7 +56,7 @@ public final class CdEventsOut {
     return !ran || NEVER_RAN.contains(String.valueOf(r.data().get("reason"))) ? "error" : "failure";
   }
 
-  private Result taskRun(Result r, String type, String name, String outcome) {
+  private Result taskRun(Result r, ResultType type, String name, String outcome) {
     Map<String, Object> content = new LinkedHashMap<>();
     content.put("taskName", String.valueOf(r.data().get("taskDefinition")));
     uri(r).ifPresent(u -> content.put("uri", u));
@@ -91,16 +97,16 @@ public final class CdEventsOut {
     if (!errors.isEmpty()) {
       content.put("errors", errors.toString());
     }
-    return cdEvent(r, PIPELINERUN_FINISHED, "pipelinerun.finished", content);
+    return cdEvent(r, ResultType.CDEVENTS_PIPELINERUN_FINISHED, "pipelinerun.finished", content);
   }
 
-  private Result cdEvent(Result r, String type, String name, Map<String, Object> content) {
+  private Result cdEvent(Result r, ResultType type, String name, Map<String, Object> content) {
     String id = r.subject() + "." + name;
     Map<String, Object> context = new LinkedHashMap<>();
     context.put("specversion", SPEC_VERSION);
     context.put("id", id);
     context.put("source", source);
-    context.put("type", type);
+    context.put("type", type.text());
     context.put("timestamp", r.time().truncatedTo(ChronoUnit.MILLIS).toString());
     context.put("chainId", r.key());
     if (r.triggerId() != null && !r.triggerId().isEmpty()) {

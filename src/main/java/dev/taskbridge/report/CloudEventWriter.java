@@ -44,7 +44,7 @@ public final class CloudEventWriter {
     a.put("specversion", "1.0");
     a.put("id", r.id());
     a.put("source", source);
-    a.put("type", r.type());
+    a.put("type", r.type().text());
     a.put("subject", r.subject());
     a.put("time", r.time().truncatedTo(ChronoUnit.MILLIS).toString());
     if (r.triggerId() != null) {

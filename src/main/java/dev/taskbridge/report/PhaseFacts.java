@@ -3,6 +3,8 @@ package dev.taskbridge.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskbridge.config.OnTaskFailure;
+import dev.taskbridge.contract.ResultType;
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
@@ -55,9 +57,6 @@ public record PhaseFacts(
     return finished(tasks, Map.of());
   }
 
-  /** The reason of a planned task the cluster refused to create, in the phase and the verdict. */
-  public static final String CREATE_REFUSED = "CreateRefused";
-
   /**
    * As {@link #finished(List)}, counting {@code refused} (planned tasks the cluster refused to
    * create, name → definition; see {@link #refused(List)}) as failed tasks of the phase.
@@ -91,7 +90,8 @@ public record PhaseFacts(
     missing.forEach(
         (name, definition) ->
             outcomes.add(
-                new TaskOutcome(name, definition, KeptnState.Failed.name(), CREATE_REFUSED)));
+                new TaskOutcome(
+                    name, definition, KeptnState.Failed.name(), TaskReason.CREATE_REFUSED.text())));
     outcomes.sort(Comparator.comparing(TaskOutcome::taskName));
     return Optional.of(
         new PhaseFacts(
@@ -175,7 +175,7 @@ public record PhaseFacts(
     d.put("endTime", p.endTime());
     return new Result(
         p.trigger() + ".finished",
-        Result.PHASE_FINISHED,
+        ResultType.PHASE_FINISHED,
         p.trigger(),
         p.trigger(),
         p.triggerId(),

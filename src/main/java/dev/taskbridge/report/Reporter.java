@@ -1,5 +1,6 @@
 package dev.taskbridge.report;
 
+import dev.taskbridge.contract.ResultType;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
@@ -142,7 +143,7 @@ public final class Reporter {
               List<String> kinds = new ArrayList<>();
               boolean withPhase = false;
               for (Result r : owed) {
-                if (r.type().equals(Result.PHASE_FINISHED)) {
+                if (r.type() == ResultType.PHASE_FINISHED) {
                   withPhase = true;
                 } else {
                   kinds.add(r.kind());

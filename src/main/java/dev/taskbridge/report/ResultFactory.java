@@ -1,6 +1,8 @@
 package dev.taskbridge.report;
 
 import dev.taskbridge.config.OnTaskFailure;
+import dev.taskbridge.contract.ResultType;
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.Timestamps;
 import java.net.URLEncoder;
@@ -161,17 +163,17 @@ public final class ResultFactory {
     d.put("jobName", t.status().jobName == null ? "" : t.status().jobName);
     d.put("maxAttempts", maxAttempts(t));
     d.put("startTime", t.status().startTime);
-    return task(t, "started", Result.STARTED, d, now);
+    return task(t, "started", ResultType.TASK_STARTED, d, now);
   }
 
   Result retrying(TaskFacts t, int attempt, String logTail, Instant now) {
     Map<String, Object> d = common(t);
     d.put("attempt", attempt);
     d.put("maxAttempts", maxAttempts(t));
-    d.put("reason", "AttemptFailed");
+    d.put("reason", TaskReason.ATTEMPT_FAILED.text());
     d.put("message", "attempt " + attempt + " of " + maxAttempts(t) + " failed; another will run");
     d.put("logTail", logTail);
-    return task(t, "retrying." + attempt, Result.RETRYING, d, now);
+    return task(t, "retrying." + attempt, ResultType.TASK_RETRYING, d, now);
   }
 
   Result succeeded(TaskFacts t, Instant now) {
@@ -181,19 +183,19 @@ public final class ResultFactory {
     d.put("endTime", t.status().endTime);
     d.put("durationSeconds", durationSeconds(t.status().startTime, t.status().endTime));
     put(d, "output", t.outputJson());
-    return task(t, "succeeded", Result.SUCCEEDED, d, now);
+    return task(t, "succeeded", ResultType.TASK_SUCCEEDED, d, now);
   }
 
   Result failed(TaskFacts t, String logTail, Instant now) {
     Map<String, Object> d = common(t);
     d.put("attempts", attempts(t));
-    d.put("reason", t.status().reason == null ? "Failed" : t.status().reason);
+    d.put("reason", t.status().reason == null ? TaskReason.FAILED.text() : t.status().reason);
     d.put("message", t.status().message == null ? "" : t.status().message);
     d.put("logTail", logTail);
     d.put("startTime", t.status().startTime);
     d.put("endTime", t.status().endTime);
     put(d, "output", t.outputJson());
-    return task(t, "failed", Result.FAILED, d, now);
+    return task(t, "failed", ResultType.TASK_FAILED, d, now);
   }
 
   /** The phase result of a trigger whose tasks have all ended (or that had none). */
@@ -201,7 +203,8 @@ public final class ResultFactory {
     return p.result(onTaskFailure, now);
   }
 
-  private Result task(TaskFacts t, String kind, String type, Map<String, Object> d, Instant now) {
+  private Result task(
+      TaskFacts t, String kind, ResultType type, Map<String, Object> d, Instant now) {
     return new Result(
         t.name() + "." + kind,
         type,

@@ -2,6 +2,7 @@ package dev.taskbridge.report;
 
 import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.config.ResultFormat;
+import dev.taskbridge.contract.ResultType;
 import dev.taskbridge.metrics.BridgeMetrics;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -62,7 +63,7 @@ public class ResultPublisher {
    * CDEvent, or both; rejections are always ours.
    */
   static List<Result> records(Result r, ResultFormat format, CdEventsOut cdEvents) {
-    if (r.type().equals(Result.REJECTED) || format == ResultFormat.taskbridge) {
+    if (r.type() == ResultType.EVENT_REJECTED || format == ResultFormat.taskbridge) {
       return List.of(r);
     }
     Optional<Result> cd = cdEvents.of(r);
@@ -96,7 +97,7 @@ public class ResultPublisher {
                     .build()),
             () -> {
               acks.acknowledged(ticket);
-              metrics.resultPublished(r.shortType());
+              metrics.resultPublished(r.type().tag());
               done.complete(null);
               return CompletableFuture.completedFuture(null);
             },

@@ -1,15 +1,17 @@
 package dev.taskbridge.run;
 
+import dev.taskbridge.contract.TaskReason;
+
 /** A task definition the bridge cannot turn into a Job; the task fails with {@code reason}. */
 public class DefinitionProblem extends Exception {
-  private final String reason;
+  private final TaskReason reason;
 
-  public DefinitionProblem(String reason, String message) {
+  public DefinitionProblem(TaskReason reason, String message) {
     super(message, null, false, false);
     this.reason = reason;
   }
 
-  public String reason() {
+  public TaskReason reason() {
     return reason;
   }
 }

@@ -1,6 +1,7 @@
 package dev.taskbridge.run;
 
 import dev.taskbridge.config.RunnerMode;
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskStatus;
@@ -93,12 +94,12 @@ final class Departures {
     }
     if (!KeptnState.of(s.status).isTerminal()) {
       s.status = KeptnState.Failed.name();
-      s.reason = Reasons.CANCELLED;
+      s.reason = TaskReason.CANCELLED.text();
       s.message = "the KeptnTask was deleted before it finished";
       s.endTime = clock.instant().toString();
       if (cancelCounted.add(key)) {
         metrics.taskFinished(
-            known.getSpec().checkType, KeptnState.Failed.name(), Reasons.CANCELLED, null);
+            known.getSpec().checkType, KeptnState.Failed, TaskReason.CANCELLED.text(), null);
       }
     }
     reporter.cancelled(

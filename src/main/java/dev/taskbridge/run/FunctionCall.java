@@ -1,5 +1,6 @@
 package dev.taskbridge.run;
 
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskSpec;
 import dev.taskbridge.keptn.RuntimeSpec;
@@ -38,7 +39,7 @@ public record FunctionCall(
     if (child.functionRef != null && child.functionRef.name != null) {
       if (parent == null) {
         throw new DefinitionProblem(
-            Reasons.DEFINITION_NOT_FOUND,
+            TaskReason.DEFINITION_NOT_FOUND,
             "functionRef of "
                 + name
                 + " names "
@@ -48,7 +49,8 @@ public record FunctionCall(
       runtime = Runtime.of(parent.getMetadata().getName(), parent.getSpec());
       if (runtime == Runtime.container) {
         throw new DefinitionProblem(
-            Reasons.INVALID_DEFINITION, "functionRef of " + name + " names a container definition");
+            TaskReason.INVALID_DEFINITION,
+            "functionRef of " + name + " names a container definition");
       }
       code = runtime.spec(parent.getSpec());
       putAll(params, code.parameters == null ? null : code.parameters.map);
@@ -74,7 +76,7 @@ public record FunctionCall(
     String url = code.httpRef != null && notEmpty(code.httpRef.url) ? code.httpRef.url : null;
     if (inline == null && configMap == null && url == null) {
       throw new DefinitionProblem(
-          Reasons.INVALID_DEFINITION,
+          TaskReason.INVALID_DEFINITION,
           "KeptnTaskDefinition "
               + name
               + " has no code: set inline, configMapRef, httpRef or functionRef");

@@ -1,6 +1,7 @@
 package dev.taskbridge.run;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.Keys;
@@ -58,7 +59,7 @@ final class JobStarter {
     record Created(String jobName) implements Outcome {}
 
     /** It cannot be created, ever: the task fails with {@code reason}. */
-    record Refused(String reason, String message) implements Outcome {}
+    record Refused(TaskReason reason, String message) implements Outcome {}
 
     /**
      * Not now (the API server did not answer, or asked to wait): try again {@code after}; {@code
@@ -74,7 +75,7 @@ final class JobStarter {
     } catch (DefinitionProblem p) {
       return new Outcome.Refused(p.reason(), p.getMessage());
     } catch (ApiErrors.Permanent e) {
-      return new Outcome.Refused(Reasons.JOB_CREATE_FAILED, e.getMessage());
+      return new Outcome.Refused(TaskReason.JOB_CREATE_FAILED, e.getMessage());
     } catch (ApiErrors.Throttled t) {
       LOG.debugf("Job for %s not created yet: %s", key, t.getMessage());
       return new Outcome.Later(t.getMessage(), Duration.ofSeconds(t.retryAfterSeconds()), true);
@@ -114,7 +115,7 @@ final class JobStarter {
 
   private DefinitionProblem notFound(TaskKey key, String defName) {
     return new DefinitionProblem(
-        Reasons.DEFINITION_NOT_FOUND,
+        TaskReason.DEFINITION_NOT_FOUND,
         "KeptnTaskDefinition "
             + defName
             + " not found in "
@@ -147,7 +148,7 @@ final class JobStarter {
     } catch (RuntimeException e) {
       // a definition the CRD schema allows but nobody foresaw: the task fails, nothing loops
       throw new DefinitionProblem(
-          Reasons.INVALID_DEFINITION,
+          TaskReason.INVALID_DEFINITION,
           "KeptnTaskDefinition "
               + task.getSpec().taskDefinition
               + " cannot be turned into a Job: "
@@ -166,7 +167,7 @@ final class JobStarter {
     for (Container c : all) {
       if (!Glob.anyMatches(allowedImages, c.getImage())) {
         throw new DefinitionProblem(
-            Reasons.IMAGE_NOT_ALLOWED,
+            TaskReason.IMAGE_NOT_ALLOWED,
             "KeptnTaskDefinition "
                 + definition
                 + " runs image "

@@ -1,5 +1,6 @@
 package dev.taskbridge.run;
 
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.Keys;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -40,7 +41,9 @@ public record JobView(
     for (JobCondition c : conditions) {
       if (holds(c) && "Failed".equals(c.getType())) {
         String reason =
-            c.getReason() == null || c.getReason().isEmpty() ? "JobFailed" : c.getReason();
+            c.getReason() == null || c.getReason().isEmpty()
+                ? TaskReason.JOB_FAILED.text()
+                : c.getReason();
         return new JobView(KeptnState.Failed, failed, succeeded, active, reason, c.getMessage());
       }
     }

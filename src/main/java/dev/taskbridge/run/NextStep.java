@@ -1,6 +1,7 @@
 package dev.taskbridge.run;
 
 import dev.taskbridge.config.RunnerMode;
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnDefaults;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
@@ -38,13 +39,13 @@ public sealed interface NextStep {
         return job != null && JobView.holdsFinalizer(job) ? new Step.ReleaseJob(job) : Step.NOTHING;
       }
       if (seen.jobGone()) {
-        return new Step.Finish(KeptnState.Failed, Reasons.JOB_DELETED, JOB_DELETED_MESSAGE);
+        return new Step.Finish(KeptnState.Failed, TaskReason.JOB_DELETED, JOB_DELETED_MESSAGE);
       }
       if (job == null) {
         if (seen.createFailing() != null && now.isAfter(deadline(seen.task()))) {
           return new Step.Finish(
               KeptnState.Failed,
-              Reasons.JOB_CREATE_FAILED,
+              TaskReason.JOB_CREATE_FAILED,
               "no Job could be created within the timeout: " + seen.createFailing());
         }
         return Step.CREATE_JOB;
@@ -52,7 +53,7 @@ public sealed interface NextStep {
       JobView view = JobView.of(job);
       if (job.getMetadata().getDeletionTimestamp() != null && !view.state().isTerminal()) {
         return new Step.Finish(
-            KeptnState.Failed, Reasons.JOB_DELETED, JOB_DELETED_MESSAGE, job, output(seen));
+            KeptnState.Failed, TaskReason.JOB_DELETED, JOB_DELETED_MESSAGE, job, output(seen));
       }
       Step attempts = attempts(seen, restartsInPod);
       if (attempts != null) {
@@ -91,7 +92,7 @@ public sealed interface NextStep {
         return seen.definitionMissing()
             ? new Step.Finish(
                 KeptnState.Failed,
-                Reasons.DEFINITION_NOT_FOUND,
+                TaskReason.DEFINITION_NOT_FOUND,
                 "KeptnTaskDefinition " + seen.task().getSpec().taskDefinition + " not found")
             : Step.NOTHING;
       }

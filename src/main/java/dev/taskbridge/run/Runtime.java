@@ -1,5 +1,6 @@
 package dev.taskbridge.run;
 
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnTaskDefinitionSpec;
 import dev.taskbridge.keptn.RuntimeSpec;
 
@@ -25,7 +26,7 @@ public enum Runtime {
       throws DefinitionProblem {
     if (spec == null) {
       throw new DefinitionProblem(
-          Reasons.INVALID_DEFINITION, "KeptnTaskDefinition " + definition + " has no spec");
+          TaskReason.INVALID_DEFINITION, "KeptnTaskDefinition " + definition + " has no spec");
     }
     int set =
         (spec.container != null ? 1 : 0)
@@ -33,12 +34,12 @@ public enum Runtime {
             + (present(spec.python) ? 1 : 0);
     if (set == 0) {
       throw new DefinitionProblem(
-          Reasons.INVALID_DEFINITION,
+          TaskReason.INVALID_DEFINITION,
           "KeptnTaskDefinition " + definition + " defines none of container, deno, python");
     }
     if (set > 1) {
       throw new DefinitionProblem(
-          Reasons.INVALID_DEFINITION,
+          TaskReason.INVALID_DEFINITION,
           "KeptnTaskDefinition "
               + definition
               + " defines more than one of container, deno, python");

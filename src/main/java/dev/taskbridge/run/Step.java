@@ -1,5 +1,6 @@
 package dev.taskbridge.run;
 
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnState;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 
@@ -27,8 +28,12 @@ public sealed interface Step {
    */
   record Finish(KeptnState state, String reason, String message, Job job, String output)
       implements Step {
-    Finish(KeptnState state, String reason, String message) {
-      this(state, reason, message, null, null);
+    Finish(KeptnState state, TaskReason reason, String message) {
+      this(state, reason.text(), message, null, null);
+    }
+
+    Finish(KeptnState state, TaskReason reason, String message, Job job, String output) {
+      this(state, reason.text(), message, job, output);
     }
   }
 

@@ -233,7 +233,7 @@ public final class TaskReconciler {
     var start = Timestamps.parse(s.startTime);
     metrics.taskFinished(
         task.getSpec().checkType,
-        f.state().name(),
+        f.state(),
         f.reason(),
         start.map(t -> Duration.between(t, clock.instant())).orElse(null));
     return updated;

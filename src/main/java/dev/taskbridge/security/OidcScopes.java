@@ -2,7 +2,7 @@ package dev.taskbridge.security;
 
 import dev.taskbridge.config.AuthMode;
 import dev.taskbridge.config.BridgeConfig;
-import dev.taskbridge.ingest.Safe;
+import dev.taskbridge.contract.Safe;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;

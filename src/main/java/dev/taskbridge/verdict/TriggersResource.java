@@ -1,7 +1,7 @@
 package dev.taskbridge.verdict;
 
 import dev.taskbridge.config.BridgeConfig;
-import dev.taskbridge.ingest.Safe;
+import dev.taskbridge.contract.Safe;
 import dev.taskbridge.keptn.GoDuration;
 import dev.taskbridge.kube.ApiErrors;
 import dev.taskbridge.security.Access;

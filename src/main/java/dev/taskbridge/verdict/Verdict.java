@@ -2,6 +2,7 @@ package dev.taskbridge.verdict;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskbridge.config.OnTaskFailure;
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
@@ -101,7 +102,7 @@ public record Verdict(
                     name,
                     definition,
                     KeptnState.Failed.name(),
-                    PhaseFacts.CREATE_REFUSED,
+                    TaskReason.CREATE_REFUSED.text(),
                     0,
                     null,
                     null,

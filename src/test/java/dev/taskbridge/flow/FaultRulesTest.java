@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnAppContextSpec;
-import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.sandbox.ApiServer;
 import dev.taskbridge.testing.Bus;

@@ -3,8 +3,8 @@ package dev.taskbridge.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.KeptnTask;
-import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;

@@ -2,7 +2,9 @@ package dev.taskbridge.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.taskbridge.plan.CheckType;
+import dev.taskbridge.contract.CheckType;
+import dev.taskbridge.contract.FieldError;
+import dev.taskbridge.contract.RejectionCode;
 import dev.taskbridge.plan.DeploymentEvent;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.testing.Malformed;
@@ -33,7 +35,7 @@ class EventValidatorTest {
           null,
           null,
           "unknown",
-          List.of(new FieldError("", ErrorCode.TOO_LARGE, "too large")));
+          List.of(new FieldError("", RejectionCode.TOO_LARGE, "too large")));
     }
     return new EventValidator(config.get())
         .validate(new CloudEventReader(config.maxEventBytes).read(headers, body), "t-0-1");
@@ -110,7 +112,7 @@ class EventValidatorTest {
             binary("x", "dev.taskbridge.deployment.pre"),
             "{\"namespace\":\"team-a\",\"appName\":\"a\",\"appVersion\":\"1\",\"tasks\":[\"t\"]}");
     assertThat(((Intake.Rejected) in).errors())
-        .extracting(FieldError::code)
+        .extracting(e -> e.code().text())
         .containsExactly("ExplicitTasksNotAllowed");
   }
 
@@ -123,7 +125,7 @@ class EventValidatorTest {
             "{\"namespace\":\"team-a\",\"appName\":\"a\",\"appVersion\":\"1\","
                 + "\"secureParameters\":\"creds\"}");
     assertThat(((Intake.Rejected) in).errors())
-        .extracting(FieldError::field, FieldError::code)
+        .extracting(FieldError::field, e -> e.code().text())
         .containsExactly(
             org.assertj.core.groups.Tuple.tuple(
                 "data.secureParameters", "SecureParametersNotAllowed"));
@@ -209,7 +211,7 @@ class EventValidatorTest {
     Intake in = read(binary("n-" + field, "dev.taskbridge.deployment.pre"), json + "}");
     assertThat(in).isInstanceOf(Intake.Rejected.class);
     assertThat(((Intake.Rejected) in).errors())
-        .extracting(FieldError::field, FieldError::code)
+        .extracting(FieldError::field, e -> e.code().text())
         .containsExactly(org.assertj.core.groups.Tuple.tuple("data." + field, "WrongType"));
   }
 
@@ -223,7 +225,7 @@ class EventValidatorTest {
     Intake in = read(m.kafkaHeaders(), m.body());
     assertThat(in).as(name).isInstanceOf(Intake.Rejected.class);
     assertThat(((Intake.Rejected) in).errors())
-        .extracting(FieldError::code)
+        .extracting(e -> e.code().text())
         .as(name)
         .containsExactlyElementsOf(m.codes());
   }

@@ -3,10 +3,10 @@ package dev.taskbridge.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskSpec;
-import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.sandbox.ApiServer;
 import dev.taskbridge.sandbox.JobSimulator;

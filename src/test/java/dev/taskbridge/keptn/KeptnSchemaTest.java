@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.taskbridge.plan.CheckType;
+import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.plan.DesiredTask;
 import dev.taskbridge.plan.FoundDefinition;
 import dev.taskbridge.plan.Plan;

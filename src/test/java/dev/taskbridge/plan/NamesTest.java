@@ -2,6 +2,7 @@ package dev.taskbridge.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskbridge.contract.CheckType;
 import org.junit.jupiter.api.Test;
 
 class NamesTest {

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.config.ResultFormat;
-import dev.taskbridge.ingest.FieldError;
+import dev.taskbridge.contract.FieldError;
+import dev.taskbridge.contract.RejectionCode;
+import dev.taskbridge.contract.ResultType;
 import dev.taskbridge.ingest.Intake;
 import dev.taskbridge.testing.CdEventsSchemas;
 import java.util.List;
@@ -44,7 +46,7 @@ class CdEventsOutTest {
     Result c = out.of(r).orElseThrow();
     JsonNode data = JSON.valueToTree(c.data());
     assertThat(CdEventsSchemas.problems(data)).as(c.id()).isEmpty();
-    assertThat(c.type()).isEqualTo(data.path("context").path("type").asText());
+    assertThat(c.type().text()).isEqualTo(data.path("context").path("type").asText());
     assertThat(c.id()).isEqualTo(data.path("context").path("id").asText()).isNotEqualTo(r.id());
     assertThat(c.key()).isEqualTo(r.key());
     assertThat(c.triggerId()).isEqualTo(r.triggerId());
@@ -59,9 +61,9 @@ class CdEventsOutTest {
   void aTaskThatRetriedAndSucceededIsOneStartedAndOneSuccessfulTaskRun() {
     List<Result> owed =
         factory.owed(facts("t", "Succeeded", "t", 1, 3, Set.of(), null), false, logs, NOW);
-    assertThat(owed).extracting(Result::type).contains(Result.RETRYING);
+    assertThat(owed).extracting(Result::type).contains(ResultType.TASK_RETRYING);
     assertThat(owed.stream().map(out::of).flatMap(Optional::stream).map(Result::type))
-        .containsExactly(CdEventsOut.TASKRUN_STARTED, CdEventsOut.TASKRUN_FINISHED);
+        .containsExactly(ResultType.CDEVENTS_TASKRUN_STARTED, ResultType.CDEVENTS_TASKRUN_FINISHED);
     JsonNode started = cdEvent(owed.get(0));
     assertThat(started.path("subject").path("id").asText()).isEqualTo("t");
     assertThat(started.path("subject").path("content").path("taskName").asText())
@@ -130,16 +132,20 @@ class CdEventsOutTest {
     Result succeeded = owed.get(2);
     Result rejected =
         new Intake.Rejected(
-                "h", "ci", "1", "post", List.of(new FieldError("type", "UnknownType", "no")))
+                "h",
+                "ci",
+                "1",
+                "post",
+                List.of(new FieldError("type", RejectionCode.UNKNOWN_TYPE, "no")))
             .result("deployment-events", 0, 7L, NOW);
     assertThat(ResultPublisher.records(succeeded, ResultFormat.taskbridge, out))
         .containsExactly(succeeded);
     assertThat(ResultPublisher.records(succeeded, ResultFormat.cdevents, out))
         .extracting(Result::type)
-        .containsExactly(CdEventsOut.TASKRUN_FINISHED);
+        .containsExactly(ResultType.CDEVENTS_TASKRUN_FINISHED);
     assertThat(ResultPublisher.records(succeeded, ResultFormat.both, out))
         .extracting(Result::type)
-        .containsExactly(Result.SUCCEEDED, CdEventsOut.TASKRUN_FINISHED);
+        .containsExactly(ResultType.TASK_SUCCEEDED, ResultType.CDEVENTS_TASKRUN_FINISHED);
     assertThat(ResultPublisher.records(retrying, ResultFormat.cdevents, out)).isEmpty();
     assertThat(ResultPublisher.records(rejected, ResultFormat.cdevents, out))
         .containsExactly(rejected);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskbridge.config.ContentMode;
+import dev.taskbridge.contract.ResultType;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class CloudEventWriterTest {
   final Result result =
       new Result(
           "t.succeeded",
-          Result.SUCCEEDED,
+          ResultType.TASK_SUCCEEDED,
           "t",
           "trig",
           "build-1",
@@ -53,7 +54,8 @@ class CloudEventWriterTest {
   @Test
   void rejectionWithoutATriggerHasNoTriggerExtensions() {
     Result r =
-        new Result("x.rejected", Result.REJECTED, "x", "x", null, null, Instant.now(), Map.of());
+        new Result(
+            "x.rejected", ResultType.EVENT_REJECTED, "x", "x", null, null, Instant.now(), Map.of());
     assertThat(new CloudEventWriter("s", ContentMode.binary).encode(r).headers())
         .doesNotContainKeys("ce_triggerid", "ce_triggersource");
   }

@@ -68,7 +68,7 @@ class ResultFactoryTest {
     assertThat(ids(owed))
         .containsExactly("t.started", "t.retrying.1", "t.retrying.2", "t.succeeded");
     Result retry = owed.get(2);
-    assertThat(retry.type()).isEqualTo("dev.taskbridge.task.retrying");
+    assertThat(retry.type().text()).isEqualTo("dev.taskbridge.task.retrying");
     assertThat(retry.data())
         .containsEntry("attempt", 2)
         .containsEntry("maxAttempts", 4)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskbridge.config.RestartPolicy;
+import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskDefinitionSpec;
@@ -12,7 +13,6 @@ import dev.taskbridge.keptn.NameRef;
 import dev.taskbridge.keptn.ParameterMap;
 import dev.taskbridge.keptn.RuntimeSpec;
 import dev.taskbridge.keptn.SecureParameters;
-import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.DesiredTask;
 import dev.taskbridge.plan.Plan;
 import dev.taskbridge.plan.Planner;

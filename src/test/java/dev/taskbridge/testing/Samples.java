@@ -6,7 +6,7 @@ import dev.taskbridge.config.OnTaskFailure;
 import dev.taskbridge.config.RestartPolicy;
 import dev.taskbridge.config.ResultFormat;
 import dev.taskbridge.config.RunnerMode;
-import dev.taskbridge.plan.CheckType;
+import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.plan.DeploymentEvent;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -160,7 +160,7 @@ public final class Samples {
               case "namespace" -> Optional.ofNullable(namespace);
               case "app" -> Optional.ofNullable(app);
               case "workload" -> Optional.ofNullable(workload);
-              case "type" -> Optional.ofNullable(type);
+              case "type" -> Optional.ofNullable(type).map(CheckType::valueOf);
               default -> tasks;
             });
   }

@@ -1,4 +1,4 @@
-package dev.taskbridge.ingest;
+package dev.taskbridge.contract;
 
 /**
  * One thing wrong with an event: where ({@code field}), a stable code, and a message for people.
@@ -6,7 +6,7 @@ package dev.taskbridge.ingest;
  * safe here, once, for every place they go (logs, rejection results, DLQ headers, HTTP answers):
  * bounded, control and line-separator characters escaped.
  */
-public record FieldError(String field, String code, String message) {
+public record FieldError(String field, RejectionCode code, String message) {
   public FieldError {
     field = Safe.text(field, 128);
     message = Safe.text(message, 512);

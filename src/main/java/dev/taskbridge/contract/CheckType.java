@@ -1,4 +1,4 @@
-package dev.taskbridge.plan;
+package dev.taskbridge.contract;
 
 import java.util.Optional;
 

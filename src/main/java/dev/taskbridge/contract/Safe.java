@@ -1,4 +1,4 @@
-package dev.taskbridge.ingest;
+package dev.taskbridge.contract;
 
 /** Makes untrusted text safe to put into logs and messages: bounded, control characters escaped. */
 public final class Safe {
