@@ -59,6 +59,7 @@ public class IngestService {
   private final EventValidator validator;
   private final Planner planner;
   private final ResultFactory results;
+  private final OnePerTrigger oneAtATime = new OnePerTrigger();
 
   public IngestService(
       BridgeConfig config,
@@ -168,6 +169,10 @@ public class IngestService {
    * and every definition it names or resolves to must be in it, checked before anything is created.
    */
   public Admission admit(DeploymentEvent event, Scope scope) {
+    return oneAtATime.admit(event.triggerHash(), () -> admitNow(event, scope));
+  }
+
+  private Admission admitNow(DeploymentEvent event, Scope scope) {
     try {
       return new Admission.Admitted(accept(event, scope));
     } catch (Forbidden f) {

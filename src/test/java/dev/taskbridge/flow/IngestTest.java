@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.CrdSchema;
 import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnAppContextSpec;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
-import dev.taskbridge.plan.CheckType;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
@@ -24,8 +24,13 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -106,6 +111,48 @@ class IngestTest {
     List<Ce> results = Bus.results().forTrigger(e.trigger());
     assertThat(results).extracting(Ce::id).doesNotHaveDuplicates();
     assertThat(results.stream().filter(c -> c.kind().equals("phase.finished"))).hasSize(1);
+  }
+
+  @Test
+  void theSameEventArrivingTwiceAtOnceIsOneNewEventAndOneDuplicate() throws Exception {
+    Defs.apply(Defs.container(NS, "race-a"));
+    Defs.apply(Defs.container(NS, "race-b"));
+    Events e = Events.pre(NS, "shop", "race").tasks("race-a", "race-b");
+    int copies = 8;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(copies);
+    try {
+      List<Future<Boolean>> answers = new ArrayList<>();
+      for (int i = 0; i < copies; i++) {
+        answers.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return given()
+                      .contentType("application/cloudevents+json")
+                      .body(e.structuredJson())
+                      .post("/events")
+                      .then()
+                      .statusCode(202)
+                      .extract()
+                      .<Boolean>path("duplicate");
+                }));
+      }
+      go.countDown();
+      List<Boolean> duplicate = new ArrayList<>();
+      for (Future<Boolean> a : answers) {
+        duplicate.add(a.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(duplicate)
+          .as("one delivery created the tasks; every other one is answered as a duplicate")
+          .containsOnlyOnce(false)
+          .hasSize(copies);
+    } finally {
+      pool.shutdownNow();
+    }
+    Bus.awaitPhase(e.trigger(), Duration.ofSeconds(30));
+    assertThat(Cluster.tasksOf(NS, e.trigger())).hasSize(2);
+    assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(2);
   }
 
   @Test
