@@ -2,12 +2,12 @@ package dev.taskbridge.ingest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import dev.taskbridge.report.KafkaGuard;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +15,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -36,13 +35,7 @@ public class DeadLetters {
   @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 1000)
   Emitter<byte[]> emitter;
 
-  @Retry(
-      maxRetries = 60,
-      delay = 500,
-      maxDuration = 30,
-      durationUnit = ChronoUnit.MINUTES,
-      jitter = 200)
-  @ExponentialBackoff(maxDelay = 15, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(KafkaGuard.SEND)
   public void copy(ConsumerRecord<byte[], byte[]> record, Intake.Rejected rejection) {
     RecordHeaders headers = new RecordHeaders();
     for (Header h : record.headers()) {

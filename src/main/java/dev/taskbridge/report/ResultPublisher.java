@@ -4,14 +4,13 @@ import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.config.ResultFormat;
 import dev.taskbridge.contract.ResultType;
 import dev.taskbridge.metrics.BridgeMetrics;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.faulttolerance.api.ApplyGuard;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -119,13 +117,7 @@ public class ResultPublisher {
    * Sends one result and waits until Kafka acknowledged it, retrying for as long as the broker is
    * away (bounded): the caller commits its input only after this returns.
    */
-  @Retry(
-      maxRetries = 60,
-      delay = 500,
-      maxDuration = 30,
-      durationUnit = ChronoUnit.MINUTES,
-      jitter = 200)
-  @ExponentialBackoff(maxDelay = 15, maxDelayUnit = ChronoUnit.SECONDS)
+  @ApplyGuard(KafkaGuard.SEND)
   public void publishAndWait(Result r) {
     try {
       publish(r).toCompletableFuture().get(3, TimeUnit.MINUTES);
