@@ -1,6 +1,9 @@
 package dev.taskbridge.sandbox;
 
 import dev.taskbridge.config.BridgeConfig;
+import dev.taskbridge.ingest.DeadLetters;
+import dev.taskbridge.ingest.KafkaIngest;
+import dev.taskbridge.report.ResultPublisher;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -59,11 +62,11 @@ public class Sandbox {
       var c = ConfigProvider.getConfig();
       kafka.createTopics(
           c.getOptionalValue("mp.messaging.incoming.deployment-events.topic", String.class)
-              .orElse("deployment-events"),
+              .orElse(KafkaIngest.CHANNEL),
           c.getOptionalValue("mp.messaging.outgoing.task-results.topic", String.class)
-              .orElse("task-results"),
+              .orElse(ResultPublisher.CHANNEL),
           c.getOptionalValue("mp.messaging.outgoing.deployment-events-dlq.topic", String.class)
-              .orElse("deployment-events-dlq"));
+              .orElse(DeadLetters.CHANNEL));
     }
     if (apiUrl.map(u -> u.contains(":" + s.apiServerPort())).orElse(false)) {
       api = ApiServer.start(s.apiServerPort());

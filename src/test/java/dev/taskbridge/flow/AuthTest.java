@@ -9,11 +9,12 @@ import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnAppContextSpec;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.security.TokenFile;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.Scrape;
 import dev.taskbridge.testing.TestInfra;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /** Token mode over HTTP: who is let in, what their scope allows, rotation, a missing file. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 @TestProfile(AuthTest.TokenMode.class)
 class AuthTest {
   static final String NS = "team-a";
@@ -105,7 +107,7 @@ class AuthTest {
   /** Nothing in any namespace, nothing on the result topic. */
   static void nothingHappened(Events e) {
     for (String ns : TestInfra.NAMESPACES) {
-      assertThat(Cluster.tasksOf(ns, e.trigger())).as(ns).isEmpty();
+      assertThat(InCluster.tasksOf(ns, e.trigger())).as(ns).isEmpty();
     }
     assertThat(Bus.results().forTrigger(e.trigger())).isEmpty();
   }

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.sandbox.Script;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** A Kafka outage delays results and shows in readiness; it never loses them. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class BrokerOutageTest {
 
   @AfterEach

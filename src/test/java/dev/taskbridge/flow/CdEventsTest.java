@@ -8,13 +8,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.sandbox.Script;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.CdEventsSchemas;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * what our own results say.
  */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 @TestProfile(CdEventsTest.Both.class)
 class CdEventsTest {
   static final String NS = "team-a";
@@ -95,7 +97,7 @@ class CdEventsTest {
             "cdevents.taskrun.finished.0.3.0",
             "phase.finished",
             "cdevents.pipelinerun.finished.0.3.0");
-    KeptnTask task = Cluster.tasksOf(NS, e.trigger()).get(0);
+    KeptnTask task = InCluster.tasksOf(NS, e.trigger()).get(0);
     assertThat(task.getSpec().checkType).isEqualTo("post");
     assertThat(task.getSpec().context.appName).isEqualTo(app);
     assertThat(task.getSpec().context.appVersion).isEqualTo("sha256:0b31b1c0");
@@ -145,7 +147,7 @@ class CdEventsTest {
     org.awaitility.Awaitility.await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> byKind(e).containsKey("cdevents.pipelinerun.finished.0.3.0"));
-    assertThat(Cluster.tasksOf(NS, e.trigger())).hasSize(1);
+    assertThat(InCluster.tasksOf(NS, e.trigger())).hasSize(1);
     Map<String, Ce> r = byKind(e);
     assertThat(r.get("task.failed").data().path("reason").asText())
         .isEqualTo("BackoffLimitExceeded");
@@ -179,6 +181,6 @@ class CdEventsTest {
         .extracting(Ce::kind)
         .as("rejections stay ours, once")
         .containsExactly("event.rejected");
-    assertThat(Cluster.tasksOf(NS, e.trigger())).isEmpty();
+    assertThat(InCluster.tasksOf(NS, e.trigger())).isEmpty();
   }
 }

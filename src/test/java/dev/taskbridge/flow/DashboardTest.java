@@ -6,10 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.Scrape;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every metric the Grafana dashboard and the alert rules query is one the service exposes. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class DashboardTest {
   static final Path OPTIONAL = Path.of("src", "main", "kubernetes", "optional");
   static final Pattern METRIC = Pattern.compile("\\b((?:taskbridge|kafka_consumer)_[a-z_]+)");

@@ -3,7 +3,8 @@ package dev.taskbridge.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskbridge.sandbox.Sandbox;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.ApiServerResource;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.TestFactory;
  * a build of your own are fenced {@code console} and are not run.
  */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class DocsExamplesTest {
   static final Pattern BLOCK =
       Pattern.compile("```bash\\n(.*?)\\n```\\n((?:<!-- expect: .*? -->\\n)*)", Pattern.DOTALL);

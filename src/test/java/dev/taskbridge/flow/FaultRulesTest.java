@@ -10,12 +10,13 @@ import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnAppContextSpec;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.sandbox.ApiServer;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.quarkus.test.common.WithTestResource;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /** The contract's fault rules on data: ids used again with other content, poison data. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class FaultRulesTest {
   static final String NS = "team-a";
 
@@ -54,17 +56,17 @@ class FaultRulesTest {
     Events first = Events.pre(NS, "shop", "7").id(buildTag).tasks("reuse-a");
     Bus.send(first.binary(Bus.EVENTS));
     Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));
-    var task = Cluster.tasksOf(NS, first.trigger()).get(0);
+    var task = InCluster.tasksOf(NS, first.trigger()).get(0);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                Cluster.task(NS, task.getMetadata().getName())
+                InCluster.task(NS, task.getMetadata().getName())
                     .getMetadata()
                     .getLabels()
                     .containsKey("taskbridge.dev/done"));
     String versionBefore =
-        Cluster.task(NS, task.getMetadata().getName()).getMetadata().getResourceVersion();
+        InCluster.task(NS, task.getMetadata().getName()).getMetadata().getResourceVersion();
 
     // the same (source, id) as a post event: what a pipeline sends that uses its build tag twice
     Events asPost = Events.post(NS, "shop", "7").id(buildTag).tasks("reuse-a");
@@ -91,10 +93,10 @@ class FaultRulesTest {
         .statusCode(202)
         .body("duplicate", equalTo(true));
 
-    assertThat(Cluster.tasksOf(NS, first.trigger()))
+    assertThat(InCluster.tasksOf(NS, first.trigger()))
         .extracting(t -> t.getMetadata().getName())
         .containsExactly(task.getMetadata().getName());
-    assertThat(Cluster.task(NS, task.getMetadata().getName()).getMetadata().getResourceVersion())
+    assertThat(InCluster.task(NS, task.getMetadata().getName()).getMetadata().getResourceVersion())
         .as("nothing of the first event's task changed")
         .isEqualTo(versionBefore);
     assertThat(count(first, "phase.finished")).isEqualTo(1);
@@ -177,7 +179,7 @@ class FaultRulesTest {
         .isEqualTo("InvalidName");
     assertThat(rejected.data().path("errors").path(0).path("field").asText())
         .startsWith("KeptnAppContext poison-app spec.postDeploymentTasks[");
-    assertThat(Cluster.tasksOf(NS, poison.trigger())).isEmpty();
+    assertThat(InCluster.tasksOf(NS, poison.trigger())).isEmpty();
     await().atMost(Duration.ofSeconds(30)).until(() -> deadLettered(poison));
   }
 
@@ -212,7 +214,7 @@ class FaultRulesTest {
         .isEqualTo("RefusedByCluster");
     // the task that exists runs to its end, and the phase counts the refused one as failed
     Bus.awaitPhase(e.trigger(), Duration.ofSeconds(30));
-    assertThat(Cluster.tasksOf(NS, e.trigger())).hasSize(1);
+    assertThat(InCluster.tasksOf(NS, e.trigger())).hasSize(1);
     Ce phase =
         Bus.results().forTrigger(e.trigger()).stream()
             .filter(c -> c.kind().equals("phase.finished"))
@@ -242,7 +244,7 @@ class FaultRulesTest {
     Bus.awaitPhase(poison.trigger(), Duration.ofSeconds(60));
     Bus.awaitPhase(next.trigger(), Duration.ofSeconds(60));
     assertThat(kinds(poison)).contains("task.failed").doesNotContain("task.succeeded");
-    assertThat(Cluster.tasksOf(NS, poison.trigger()).get(0).getStatus().reason)
+    assertThat(InCluster.tasksOf(NS, poison.trigger()).get(0).getStatus().reason)
         .isEqualTo("InvalidDefinition");
     assertThat(kinds(next)).contains("task.succeeded");
   }

@@ -3,12 +3,13 @@ package dev.taskbridge.flow;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskbridge.keptn.KeptnTaskDefinition;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** bridge.runner.allowed-images: a task whose image is not allowed fails and gets no Job. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 @TestProfile(ImagePolicyTest.Allowlist.class)
 class ImagePolicyTest {
   static final String NS = "team-a";
@@ -55,7 +57,7 @@ class ImagePolicyTest {
             .orElseThrow();
     assertThat(failed.data().path("reason").asText()).isEqualTo("ImageNotAllowed");
     assertThat(failed.data().path("message").asText()).contains("docker.io/evil/miner:latest");
-    assertThat(Cluster.jobsOf(NS, e.trigger())).isEmpty();
+    assertThat(InCluster.jobsOf(NS, e.trigger())).isEmpty();
     assertThat(Bus.results().forTrigger(ok.trigger()))
         .extracting(Ce::kind)
         .contains("task.succeeded");

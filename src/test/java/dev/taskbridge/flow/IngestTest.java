@@ -13,12 +13,13 @@ import dev.taskbridge.keptn.KeptnAppContextSpec;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.plan.Names;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.quarkus.test.common.WithTestResource;
@@ -42,7 +43,8 @@ import org.junit.jupiter.api.Test;
 
 /** Events in: both content modes, both transports, duplicates, task resolution, API faults. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class IngestTest {
   static final String NS = "team-a";
 
@@ -70,20 +72,20 @@ class IngestTest {
     for (Events e : events) {
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> Cluster.tasksOf(NS, e.trigger()).size() == 1);
-      KeptnTask t = Cluster.tasksOf(NS, e.trigger()).get(0);
+          .until(() -> InCluster.tasksOf(NS, e.trigger()).size() == 1);
+      KeptnTask t = InCluster.tasksOf(NS, e.trigger()).get(0);
       assertThat(schema.violations(t)).isEmpty();
       assertThat(t.getMetadata().getAnnotations())
           .containsEntry(Keys.TRIGGER_ID, e.id())
           .containsEntry(Keys.TRIGGER_SOURCE, e.source());
     }
-    KeptnTask workloadPost = Cluster.tasksOf(NS, events.get(3).trigger()).get(0);
+    KeptnTask workloadPost = InCluster.tasksOf(NS, events.get(3).trigger()).get(0);
     assertThat(workloadPost.getSpec().checkType).isEqualTo("post");
     assertThat(workloadPost.getSpec().context.objectType).isEqualTo("Workload");
     assertThat(workloadPost.getSpec().context.metadata).containsKey("traceparent");
-    assertThat(Cluster.tasksOf(NS, events.get(2).trigger()).get(0).getSpec().parameters.map)
+    assertThat(InCluster.tasksOf(NS, events.get(2).trigger()).get(0).getSpec().parameters.map)
         .containsEntry("k", "v");
-    assertThat(Cluster.tasksOf(NS, events.get(0).trigger()).get(0).getSpec().context.objectType)
+    assertThat(InCluster.tasksOf(NS, events.get(0).trigger()).get(0).getSpec().context.objectType)
         .isEqualTo("App");
   }
 
@@ -106,8 +108,8 @@ class IngestTest {
         .body("duplicate", equalTo(true))
         .body("tasks", hasSize(2))
         .body("tasks[0].taskDefinition", equalTo("dup-a"));
-    assertThat(Cluster.tasksOf(NS, e.trigger())).hasSize(2);
-    assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(2);
+    assertThat(InCluster.tasksOf(NS, e.trigger())).hasSize(2);
+    assertThat(InCluster.jobsOf(NS, e.trigger())).hasSize(2);
     List<Ce> results = Bus.results().forTrigger(e.trigger());
     assertThat(results).extracting(Ce::id).doesNotHaveDuplicates();
     assertThat(results.stream().filter(c -> c.kind().equals("phase.finished"))).hasSize(1);
@@ -151,8 +153,8 @@ class IngestTest {
       pool.shutdownNow();
     }
     Bus.awaitPhase(e.trigger(), Duration.ofSeconds(30));
-    assertThat(Cluster.tasksOf(NS, e.trigger())).hasSize(2);
-    assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(2);
+    assertThat(InCluster.tasksOf(NS, e.trigger())).hasSize(2);
+    assertThat(InCluster.jobsOf(NS, e.trigger())).hasSize(2);
   }
 
   @Test
@@ -191,7 +193,7 @@ class IngestTest {
     Events e = Events.pre(NS, "ctx-app", "1");
     Bus.send(e.binary(Bus.EVENTS));
     Bus.awaitPhase(e.trigger(), Duration.ofSeconds(30));
-    List<KeptnTask> tasks = Cluster.tasksOf(NS, e.trigger());
+    List<KeptnTask> tasks = InCluster.tasksOf(NS, e.trigger());
     assertThat(tasks)
         .extracting(t -> t.getSpec().taskDefinition)
         .containsExactlyInAnyOrder("ctx-local", "ctx-shared");
@@ -218,8 +220,8 @@ class IngestTest {
     Bus.send(e.binary(Bus.EVENTS));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> Cluster.tasksOf(NS, e.trigger()).size() == 1);
-    assertThat(Cluster.tasksOf(NS, e.trigger()).get(0).getSpec().taskDefinition)
+        .until(() -> InCluster.tasksOf(NS, e.trigger()).size() == 1);
+    assertThat(InCluster.tasksOf(NS, e.trigger()).get(0).getSpec().taskDefinition)
         .isEqualTo("rule-check");
     Events pre = Events.pre(NS, "ruled-app", "1");
     Bus.send(pre.binary(Bus.EVENTS));
@@ -251,15 +253,15 @@ class IngestTest {
           .atMost(Duration.ofSeconds(60))
           .until(
               () ->
-                  Cluster.tasksOf(NS, e.trigger()).size() == 1
+                  InCluster.tasksOf(NS, e.trigger()).size() == 1
                       || committed(admin, tp) > sent.offset());
-      assertThat(Cluster.tasksOf(NS, e.trigger())).hasSize(1);
+      assertThat(InCluster.tasksOf(NS, e.trigger())).hasSize(1);
       await().atMost(Duration.ofSeconds(30)).until(() -> committed(admin, tp) > sent.offset());
     }
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> Bus.results().forTrigger(e.trigger()).size() == 3);
-    assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
+    assertThat(InCluster.jobsOf(NS, e.trigger())).hasSize(1);
   }
 
   static long committed(Admin admin, TopicPartition tp) throws Exception {

@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.sandbox.Script;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * with Debian's {@code kubernetes-client}; .ci/run installs it when missing.
  */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class KubectlTest {
   static final String NS = "team-a";
 
@@ -57,15 +59,15 @@ class KubectlTest {
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                !Cluster.tasksOf(NS, e.trigger()).isEmpty()
+                !InCluster.tasksOf(NS, e.trigger()).isEmpty()
                     && "Progressing"
                         .equals(
                             String.valueOf(
-                                Cluster.tasksOf(NS, e.trigger()).get(0).getStatus() == null
+                                InCluster.tasksOf(NS, e.trigger()).get(0).getStatus() == null
                                     ? null
-                                    : Cluster.tasksOf(NS, e.trigger()).get(0).getStatus().status))
+                                    : InCluster.tasksOf(NS, e.trigger()).get(0).getStatus().status))
                     && !TestInfra.client().pods().inNamespace(NS).list().getItems().isEmpty());
-    String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+    String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
 
     assertThat(ok("get", "keptntasks", "-n", NS).output()).contains("NAME").contains(task);
     assertThat(

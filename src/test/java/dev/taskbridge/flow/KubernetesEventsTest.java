@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.sandbox.Script;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.fabric8.kubernetes.api.model.Event;
 import io.quarkus.test.common.WithTestResource;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 /** kubectl describe keptntask tells the story: one Kubernetes Event per transition. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class KubernetesEventsTest {
   static final String NS = "team-a";
 
@@ -43,7 +45,7 @@ class KubernetesEventsTest {
     Bus.send(bad.binary(Bus.EVENTS));
     Bus.awaitPhase(ok.trigger(), Duration.ofSeconds(30));
     Bus.awaitPhase(bad.trigger(), Duration.ofSeconds(30));
-    var task = Cluster.tasksOf(NS, ok.trigger()).get(0);
+    var task = InCluster.tasksOf(NS, ok.trigger()).get(0);
     String name = task.getMetadata().getName();
     await()
         .atMost(Duration.ofSeconds(10))
@@ -57,7 +59,7 @@ class KubernetesEventsTest {
     assertThat(first.getInvolvedObject().getKind()).isEqualTo("KeptnTask");
     assertThat(first.getInvolvedObject().getApiVersion()).isEqualTo("lifecycle.keptn.sh/v1");
     assertThat(first.getInvolvedObject().getUid()).isEqualTo(task.getMetadata().getUid());
-    String failing = Cluster.tasksOf(NS, bad.trigger()).get(0).getMetadata().getName();
+    String failing = InCluster.tasksOf(NS, bad.trigger()).get(0).getMetadata().getName();
     await()
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(

@@ -7,12 +7,13 @@ import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.sandbox.Script;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every lifecycle of a task, standalone mode, against the API server and the Job simulator. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class LifecycleTest {
   static final String NS = "team-a";
 
@@ -65,7 +67,7 @@ class LifecycleTest {
     assertThat(r.get(2).data().get("logTail").asText()).contains("attempt 2");
     assertThat(r.get(3).data().get("attempts").asInt()).isEqualTo(3);
     assertThat(r.get(4).data().get("result").asText()).isEqualTo("pass");
-    KeptnTask task = Cluster.task(NS, r.get(0).subject());
+    KeptnTask task = InCluster.task(NS, r.get(0).subject());
     assertThat(task.getStatus().status).isEqualTo("Succeeded");
     assertThat(task.getStatus().endTime).isNotNull();
     assertThat(task.getStatus().jobName).isEqualTo(task.getMetadata().getName());
@@ -105,7 +107,7 @@ class LifecycleTest {
     assertThat(failed.data().get("attempts").asInt()).isEqualTo(2);
     assertThat(failed.data().get("logTail").asText()).contains("attempt 2");
     assertThat(r.get(3).data().get("result").asText()).isEqualTo("fail");
-    KeptnTask task = Cluster.task(NS, failed.subject());
+    KeptnTask task = InCluster.task(NS, failed.subject());
     assertThat(task.getStatus().status).isEqualTo("Failed");
     assertThat(task.getStatus().reason).isEqualTo("BackoffLimitExceeded");
     assertThat(task.getStatus().message).isEqualTo("Job has reached the specified backoff limit");
@@ -119,7 +121,7 @@ class LifecycleTest {
     List<Ce> r = awaitResults(e, 3);
     assertThat(kinds(r)).containsExactly("task.started", "task.failed", "phase.finished");
     assertThat(r.get(1).data().get("reason").asText()).isEqualTo("DeadlineExceeded");
-    assertThat(Cluster.task(NS, r.get(1).subject()).getStatus().reason)
+    assertThat(InCluster.task(NS, r.get(1).subject()).getStatus().reason)
         .isEqualTo("DeadlineExceeded");
   }
 
@@ -140,10 +142,10 @@ class LifecycleTest {
     List<Ce> r = awaitResults(e, 2);
     assertThat(kinds(r)).containsExactly("task.failed", "phase.finished");
     assertThat(r.get(0).data().get("reason").asText()).isEqualTo("DefinitionNotFound");
-    KeptnTask task = Cluster.task(NS, r.get(0).subject());
+    KeptnTask task = InCluster.task(NS, r.get(0).subject());
     assertThat(task.getStatus().status).isEqualTo("Failed");
     assertThat(task.getStatus().reason).isEqualTo("DefinitionNotFound");
-    assertThat(Cluster.job(NS, task.getMetadata().getName())).isNull();
+    assertThat(InCluster.job(NS, task.getMetadata().getName())).isNull();
   }
 
   @Test
@@ -182,12 +184,12 @@ class LifecycleTest {
     Bus.send(e.binary(Bus.EVENTS));
     awaitResults(e, 1);
     String name = Bus.results().forTrigger(e.trigger()).get(0).subject();
-    await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.job(NS, name) != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> InCluster.job(NS, name) != null);
     TestInfra.client().resources(KeptnTask.class).inNamespace(NS).withName(name).delete();
     List<Ce> r = awaitResults(e, 3);
     assertThat(kinds(r)).containsExactly("task.started", "task.failed", "phase.finished");
     assertThat(r.get(1).data().get("reason").asText()).isEqualTo("Cancelled");
-    await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.job(NS, name) == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> InCluster.job(NS, name) == null);
   }
 
   @Test
@@ -208,8 +210,8 @@ class LifecycleTest {
       assertThat(r.get(0).data().get("reason").asText()).isEqualTo("JobCreateFailed");
       assertThat(r.get(0).data().get("message").asText())
           .contains("no Job could be created within the timeout");
-      assertThat(Cluster.task(NS, task).getStatus().reason).isEqualTo("JobCreateFailed");
-      assertThat(Cluster.job(NS, task)).isNull();
+      assertThat(InCluster.task(NS, task).getStatus().reason).isEqualTo("JobCreateFailed");
+      assertThat(InCluster.job(NS, task)).isNull();
     } finally {
       TestInfra.api().clearFaults();
     }
@@ -222,12 +224,12 @@ class LifecycleTest {
     Bus.send(e.binary(Bus.EVENTS));
     awaitResults(e, 1);
     String name = Bus.results().forTrigger(e.trigger()).get(0).subject();
-    await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.job(NS, name) != null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> InCluster.job(NS, name) != null);
     TestInfra.client().batch().v1().jobs().inNamespace(NS).withName(name).delete();
     List<Ce> r = awaitResults(e, 3);
     assertThat(kinds(r)).containsExactly("task.started", "task.failed", "phase.finished");
     assertThat(r.get(1).data().get("reason").asText()).isEqualTo("JobDeleted");
-    assertThat(Cluster.job(NS, name)).isNull();
+    assertThat(InCluster.job(NS, name)).isNull();
   }
 
   @Test
@@ -246,8 +248,8 @@ class LifecycleTest {
     String task = r.get(0).subject();
     await()
         .atMost(Duration.ofSeconds(30))
-        .untilAsserted(() -> assertThat(Cluster.job(NS, task)).as("deleted by its TTL").isNull());
-    assertThat(Cluster.task(NS, task).getStatus().status).isEqualTo("Succeeded");
+        .untilAsserted(() -> assertThat(InCluster.job(NS, task)).as("deleted by its TTL").isNull());
+    assertThat(InCluster.task(NS, task).getStatus().status).isEqualTo("Succeeded");
   }
 
   @Test
@@ -264,12 +266,13 @@ class LifecycleTest {
       Bus.send(e.binary(Bus.EVENTS));
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> !Cluster.tasksOf(NS, e.trigger()).isEmpty());
-      task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+          .until(() -> !InCluster.tasksOf(NS, e.trigger()).isEmpty());
+      task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
-              () -> assertThat(Cluster.job(NS, task)).as("the Job the sweep started").isNotNull());
+              () ->
+                  assertThat(InCluster.job(NS, task)).as("the Job the sweep started").isNotNull());
     } finally {
       TestInfra.api().loseWatchEvents((path, name) -> false);
     }
@@ -303,8 +306,8 @@ class LifecycleTest {
         .atMost(Duration.ofSeconds(10))
         .untilAsserted(
             () -> {
-              assertThat(Cluster.job(NS, name)).isNull();
-              assertThat(Cluster.task(NS, name).getStatus().status).isEqualTo("Succeeded");
+              assertThat(InCluster.job(NS, name)).isNull();
+              assertThat(InCluster.task(NS, name).getStatus().status).isEqualTo("Succeeded");
             });
     assertThat(TestInfra.simulator().jobsSeen()).isGreaterThanOrEqualTo(jobsBefore);
     assertThat(Bus.results().forTrigger(e.trigger())).hasSize(3);

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.sandbox.Script;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.Scrape;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * After a run of real events, /q/metrics has every metric of the contract with the expected values.
  */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class MetricsTest {
   static final String NS = "team-a";
 

@@ -3,11 +3,12 @@ package dev.taskbridge.flow;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
  * (issuer, audience, expiry, signature); their claims give the scope.
  */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 @TestProfile(OidcTest.OidcMode.class)
 class OidcTest {
   static final String NS = "team-a";
@@ -138,7 +140,7 @@ class OidcTest {
 
   static void nothingHappened(Events e) {
     for (String ns : TestInfra.NAMESPACES) {
-      assertThat(Cluster.tasksOf(ns, e.trigger())).isEmpty();
+      assertThat(InCluster.tasksOf(ns, e.trigger())).isEmpty();
     }
     assertThat(Bus.results().forTrigger(e.trigger())).isEmpty();
   }

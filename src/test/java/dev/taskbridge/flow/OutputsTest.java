@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.sandbox.Script;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** Task outputs (termination messages) and log links, in results and in the verdict. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class OutputsTest {
   static final String NS = "team-a";
 
@@ -64,8 +66,8 @@ class OutputsTest {
     assertThat(v.getString("result")).isEqualTo("pass");
     assertThat(v.getDouble("tasks[0].output.coverage")).isEqualTo(81.5);
     // recorded on the KeptnTask: it survives restarts and the Job's TTL
-    String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
-    assertThat(Cluster.task(NS, task).getMetadata().getAnnotations().get(Keys.OUTPUT))
+    String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+    assertThat(InCluster.task(NS, task).getMetadata().getAnnotations().get(Keys.OUTPUT))
         .contains("\"coverage\":81.5");
     TestInfra.client().batch().v1().jobs().inNamespace(NS).withName(task).delete();
     TestInfra.client().pods().inNamespace(NS).withLabel("job-name", task).delete();
@@ -103,7 +105,7 @@ class OutputsTest {
   @Test
   void failedAttemptsAndTheOutcomeCarryALinkToTheirPodsLog() {
     Events e = run(Script.failTimesThenSucceed(1).terminationMessage("{\"attempt\":\"done\"}"));
-    String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+    String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
     assertThat(result(e, "task.retrying").data().path("logUrl").asText())
         .isEqualTo("https://logs.example/team-a/" + task + "-001?job=" + task + "&task=" + task);
     assertThat(result(e, "task.succeeded").data().path("logUrl").asText())

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.plan.Names;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.Scrape;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * which used to answer a bare 413 that nobody saw on the topic or in the metrics.
  */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class OversizeTest {
   static double tooLarge() {
     return new Scrape(given().get("/q/metrics").asString())

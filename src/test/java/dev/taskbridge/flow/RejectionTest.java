@@ -6,11 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskbridge.plan.Names;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.Malformed;
 import dev.taskbridge.testing.TestInfra;
 import dev.taskbridge.testing.TopicLog;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every malformed event is rejected exactly once, visibly, and nothing else is held up. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class RejectionTest {
 
   static void assertReady() {
@@ -109,7 +111,9 @@ class RejectionTest {
               .toList();
       assertThat(mine).as(m.name()).hasSize(1);
       for (String ns : TestInfra.NAMESPACES) {
-        assertThat(Cluster.tasksOf(ns, mine.get(0).subject())).as(m.name() + " in " + ns).isEmpty();
+        assertThat(InCluster.tasksOf(ns, mine.get(0).subject()))
+            .as(m.name() + " in " + ns)
+            .isEmpty();
       }
       assertThat(codes(mine.get(0).data().get("errors")))
           .as(m.name())
@@ -156,7 +160,7 @@ class RejectionTest {
             .isEqualTo(Names.triggerHash(m.attributes().get("source"), m.attributes().get("id")));
         for (String ns : TestInfra.NAMESPACES) {
           // e.g. "namespace": null must not land in the bridge's own namespace
-          assertThat(Cluster.tasksOf(ns, subject)).as(m.name() + " in " + ns).isEmpty();
+          assertThat(InCluster.tasksOf(ns, subject)).as(m.name() + " in " + ns).isEmpty();
         }
       } else if (!subject.startsWith("http-")) {
         assertThat(subject).hasSize(16);

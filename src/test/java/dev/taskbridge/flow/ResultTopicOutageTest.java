@@ -6,13 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.sandbox.Script;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.FaultProxy;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * replication factor.)
  */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class ResultTopicOutageTest {
   static final String NS = "team-a";
 
@@ -90,7 +92,7 @@ class ResultTopicOutageTest {
     Bus.send(during.binary(Bus.EVENTS));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> !Cluster.jobsOf(NS, during.trigger()).isEmpty());
+        .until(() -> !InCluster.jobsOf(NS, during.trigger()).isEmpty());
 
     // a task that fails once, then succeeds, and whose Job and pods its TTL (0) removes while
     // its results cannot be delivered: they still carry the failed attempt's log once delivered
@@ -106,12 +108,12 @@ class ResultTopicOutageTest {
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                !Cluster.tasksOf(NS, gone.trigger()).isEmpty()
+                !InCluster.tasksOf(NS, gone.trigger()).isEmpty()
                     && "Succeeded"
                         .equals(
                             String.valueOf(
-                                Cluster.tasksOf(NS, gone.trigger()).get(0).getStatus().status))
-                    && Cluster.jobsOf(NS, gone.trigger()).isEmpty());
+                                InCluster.tasksOf(NS, gone.trigger()).get(0).getStatus().status))
+                    && InCluster.jobsOf(NS, gone.trigger()).isEmpty());
 
     // a running task deleted during the outage: its Job is stopped at once, and its cancel result
     // (and the phase) arrive once the topic is back
@@ -121,12 +123,12 @@ class ResultTopicOutageTest {
     Bus.send(cancelled.binary(Bus.EVENTS));
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> !Cluster.jobsOf(NS, cancelled.trigger()).isEmpty());
-    String task = Cluster.tasksOf(NS, cancelled.trigger()).get(0).getMetadata().getName();
+        .until(() -> !InCluster.jobsOf(NS, cancelled.trigger()).isEmpty());
+    String task = InCluster.tasksOf(NS, cancelled.trigger()).get(0).getMetadata().getName();
     TestInfra.client().resources(KeptnTask.class).inNamespace(NS).withName(task).delete();
     await()
         .atMost(Duration.ofSeconds(60))
-        .untilAsserted(() -> assertThat(Cluster.job(NS, task)).as("the Job is stopped").isNull());
+        .untilAsserted(() -> assertThat(InCluster.job(NS, task)).as("the Job is stopped").isNull());
 
     // two minutes in all: never restarted (liveness UP), not ready, nothing delivered
     await()
@@ -149,7 +151,7 @@ class ResultTopicOutageTest {
               () ->
                   assertThat(kinds(e))
                       .contains("task.started", "task.succeeded", "phase.finished"));
-      assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
+      assertThat(InCluster.jobsOf(NS, e.trigger())).hasSize(1);
       assertThat(kinds(e).stream().filter("phase.finished"::equals).distinct()).hasSize(1);
     }
     await()

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.quarkus.test.common.WithTestResource;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * One event through everything real: the broker, the service, the API server and the Job simulator.
  */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class SmokeTest {
 
   @Test
@@ -84,7 +86,7 @@ class SmokeTest {
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(
               () -> {
-                List<KeptnTask> tasks = Cluster.tasksOf("team-a", e.trigger());
+                List<KeptnTask> tasks = InCluster.tasksOf("team-a", e.trigger());
                 assertThat(tasks).isNotEmpty();
                 for (KeptnTask t : tasks) {
                   assertThat(t.getMetadata().getAnnotations())

@@ -6,10 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import dev.taskbridge.sandbox.Script;
-import dev.taskbridge.testing.Cluster;
+import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
-import dev.taskbridge.testing.InfraResource;
+import dev.taskbridge.testing.InCluster;
+import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /** The deployer's answer over HTTP: GET /triggers/{id}[?wait=] and POST /events?wait=. */
 @QuarkusTest
-@WithTestResource(InfraResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ApiServerResource.class)
 class VerdictTest {
   static final String NS = "team-a";
 
@@ -114,7 +116,7 @@ class VerdictTest {
     Instant ended = Instant.parse(r.jsonPath().getString("endTime"));
     // woken by the informer, not by polling: within moments of the task's end
     assertThat(Duration.between(ended, answered)).isLessThan(Duration.ofSeconds(3));
-    String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+    String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
     assertThat(r.jsonPath().getString("tasks[0].name")).isEqualTo(task);
   }
 
@@ -130,7 +132,7 @@ class VerdictTest {
     String def = definition(Script.succeed());
     Events e = Events.post(NS, "shop", "4").tasks(def);
     post(e, "-5s").then().statusCode(400).contentType("application/problem+json");
-    assertThat(Cluster.tasksOf(NS, e.trigger())).as("nothing was created").isEmpty();
+    assertThat(InCluster.tasksOf(NS, e.trigger())).as("nothing was created").isEmpty();
   }
 
   @Test

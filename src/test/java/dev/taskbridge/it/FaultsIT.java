@@ -7,10 +7,10 @@ import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.FaultProxy;
+import dev.taskbridge.testing.InCluster;
 import dev.taskbridge.testing.PackagedApp;
 import dev.taskbridge.testing.TestInfra;
 import io.fabric8.kubernetes.client.Watcher;
@@ -104,8 +104,8 @@ class FaultsIT {
       for (Events e : overKafka) {
         Bus.awaitPhase(e.trigger(), Duration.ofSeconds(120));
         assertThat(rejectedOrDeadLettered(e)).as(e.id()).isFalse();
-        assertThat(Cluster.tasksOf(NS, e.trigger())).as(e.id()).hasSize(1);
-        assertThat(Cluster.jobsOf(NS, e.trigger())).as(e.id()).hasSize(1);
+        assertThat(InCluster.tasksOf(NS, e.trigger())).as(e.id()).hasSize(1);
+        assertThat(InCluster.jobsOf(NS, e.trigger())).as(e.id()).hasSize(1);
         assertThat(kinds(e)).as(e.id()).contains("task.started", "task.succeeded");
         assertThat(kinds(e).stream().filter("phase.finished"::equals)).as(e.id()).hasSize(1);
       }
@@ -130,8 +130,8 @@ class FaultsIT {
       assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
       assertThat(r.body()).contains("\"duplicate\":false");
       Bus.awaitPhase(e.trigger(), Duration.ofSeconds(60));
-      assertThat(Cluster.tasksOf(NS, e.trigger())).hasSize(1);
-      assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
+      assertThat(InCluster.tasksOf(NS, e.trigger())).hasSize(1);
+      assertThat(InCluster.jobsOf(NS, e.trigger())).hasSize(1);
       assertThat(kinds(e)).contains("task.started", "task.succeeded").doesNotContain("task.failed");
       assertThat(app.metric("taskbridge_events_duplicate_total")).isEqualTo(duplicatesBefore);
     }
@@ -146,7 +146,7 @@ class FaultsIT {
       Events e = Events.post(NS, "shop", "relist").tasks(def);
       Bus.send(e.binary(Bus.EVENTS));
       await().atMost(Duration.ofSeconds(30)).until(() -> kinds(e).contains("task.started"));
-      String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+      String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
       // The KeptnTask watch is cut and comes back as 410 Gone, and its relist fails, until the
       // task is finished and labelled done on the server: the informer then relists, no longer
       // finds the task, and hands over its stale, unfinished copy (finalStateUnknown). Jobs and
@@ -177,7 +177,7 @@ class FaultsIT {
               () ->
                   "true"
                       .equals(
-                          Cluster.task(NS, task)
+                          InCluster.task(NS, task)
                               .getMetadata()
                               .getLabels()
                               .get("taskbridge.dev/done")));
@@ -192,8 +192,8 @@ class FaultsIT {
       assertThat(Bus.results().forTrigger(e.trigger()))
           .filteredOn(c -> c.kind().equals("phase.finished"))
           .allSatisfy(c -> assertThat(c.data().path("result").asText()).isEqualTo("pass"));
-      assertThat(Cluster.job(NS, task)).as("the Job is kept").isNotNull();
-      assertThat(Cluster.task(NS, task).getStatus().status).isEqualTo("Succeeded");
+      assertThat(InCluster.job(NS, task)).as("the Job is kept").isNotNull();
+      assertThat(InCluster.task(NS, task).getStatus().status).isEqualTo("Succeeded");
     }
   }
 
@@ -210,7 +210,7 @@ class FaultsIT {
       Events e = Events.post(NS, "shop", "ttl").tasks(name);
       Bus.send(e.binary(Bus.EVENTS));
       await().atMost(Duration.ofSeconds(30)).until(() -> kinds(e).contains("task.started"));
-      String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+      String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
       // The bridge's Job watch is cut and cannot come back (410, then failing lists) until the
       // Job has ended and its TTL has run out on the server: the bridge never sees it end.
       AtomicBoolean expired = new AtomicBoolean();
@@ -237,17 +237,17 @@ class FaultsIT {
           .atMost(Duration.ofSeconds(60))
           .until(
               () -> {
-                var job = Cluster.job(NS, task);
+                var job = InCluster.job(NS, task);
                 return job == null || job.getMetadata().getDeletionTimestamp() != null;
               });
       expired.set(true);
       await().atMost(Duration.ofSeconds(60)).until(() -> kinds(e).contains("phase.finished"));
       assertThat(kinds(e)).containsExactly("task.started", "task.succeeded", "phase.finished");
-      assertThat(Cluster.task(NS, task).getStatus().status).isEqualTo("Succeeded");
+      assertThat(InCluster.task(NS, task).getStatus().status).isEqualTo("Succeeded");
       await()
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(
-              () -> assertThat(Cluster.job(NS, task)).as("the bridge let the Job go").isNull());
+              () -> assertThat(InCluster.job(NS, task)).as("the bridge let the Job go").isNull());
     }
   }
 
@@ -268,7 +268,7 @@ class FaultsIT {
       Bus.send(during.binary(Bus.EVENTS));
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> Cluster.tasksOf(NS, during.trigger()).size() == 1);
+          .until(() -> InCluster.tasksOf(NS, during.trigger()).size() == 1);
       TestInfra.api().clearFaults();
       Instant back = Instant.now();
       await().atMost(Duration.ofSeconds(30)).until(() -> app.metric("taskbridge_leader") == 1);
@@ -276,7 +276,7 @@ class FaultsIT {
       assertThat(Duration.between(back, Instant.now())).isLessThan(Duration.ofSeconds(15));
       Bus.awaitPhase(during.trigger(), Duration.ofSeconds(60));
       assertThat(kinds(during)).contains("task.started", "task.succeeded");
-      assertThat(Cluster.jobsOf(NS, during.trigger())).hasSize(1);
+      assertThat(InCluster.jobsOf(NS, during.trigger())).hasSize(1);
     }
   }
 
@@ -315,7 +315,7 @@ class FaultsIT {
             .during(Duration.ofSeconds(3))
             .atMost(Duration.ofSeconds(20))
             .until(() -> a.metric("taskbridge_leader") + b2.metric("taskbridge_leader") == 1);
-        assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
+        assertThat(InCluster.jobsOf(NS, e.trigger())).hasSize(1);
         assertThat(a.alive() && b2.alive()).isTrue();
       }
     }
@@ -367,10 +367,10 @@ class FaultsIT {
       }
       for (Events e : events) {
         Bus.awaitPhase(e.trigger(), Duration.ofSeconds(90));
-        assertThat(Cluster.jobsOf(NS, e.trigger())).as(e.id()).hasSize(1);
+        assertThat(InCluster.jobsOf(NS, e.trigger())).as(e.id()).hasSize(1);
       }
       for (Events e : events) {
-        String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+        String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
         List<String> seen = transitions.getOrDefault(task, List.of());
         int terminalAt = -1;
         for (int i = 0; i < seen.size(); i++) {

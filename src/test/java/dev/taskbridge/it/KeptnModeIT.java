@@ -7,10 +7,10 @@ import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.FakeKeptn;
+import dev.taskbridge.testing.InCluster;
 import dev.taskbridge.testing.PackagedApp;
 import dev.taskbridge.testing.TestInfra;
 import java.time.Duration;
@@ -49,11 +49,11 @@ class KeptnModeIT {
       // a replica of an earlier IT may still hold a partition until its session times out
       Bus.awaitPhase(e.trigger(), Duration.ofSeconds(120));
       List<Ce> r = Bus.results().forTrigger(e.trigger());
-      List<KeptnTask> tasks = Cluster.tasksOf(NS, e.trigger());
+      List<KeptnTask> tasks = InCluster.tasksOf(NS, e.trigger());
       assertThat(tasks).hasSize(4);
       for (KeptnTask t : tasks) {
         // the bridge never makes a Job in keptn mode: only Keptn's randomly suffixed ones exist
-        assertThat(Cluster.job(NS, t.getMetadata().getName())).isNull();
+        assertThat(InCluster.job(NS, t.getMetadata().getName())).isNull();
       }
       KeptnTask flaky =
           tasks.stream()

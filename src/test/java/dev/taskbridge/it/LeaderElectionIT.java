@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
+import dev.taskbridge.testing.InCluster;
 import dev.taskbridge.testing.PackagedApp;
 import dev.taskbridge.testing.Scrape;
 import dev.taskbridge.testing.TestInfra;
@@ -53,7 +53,7 @@ class LeaderElectionIT {
               }
             });
     for (Events e : events) {
-      assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
+      assertThat(InCluster.jobsOf(NS, e.trigger())).hasSize(1);
     }
   }
 

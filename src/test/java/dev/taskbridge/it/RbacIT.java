@@ -10,9 +10,9 @@ import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.sandbox.ApiServer;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
+import dev.taskbridge.testing.InCluster;
 import dev.taskbridge.testing.PackagedApp;
 import dev.taskbridge.testing.TestInfra;
 import java.io.File;
@@ -119,8 +119,8 @@ class RbacIT {
       Bus.awaitPhase(ok.trigger(), Duration.ofSeconds(60));
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> !Cluster.jobsOf("team-a", hang.trigger()).isEmpty());
-      KeptnTask hanging = Cluster.tasksOf("team-a", hang.trigger()).get(0);
+          .until(() -> !InCluster.jobsOf("team-a", hang.trigger()).isEmpty());
+      KeptnTask hanging = InCluster.tasksOf("team-a", hang.trigger()).get(0);
       TestInfra.client().resource(hanging).delete();
       Bus.awaitPhase(hang.trigger(), Duration.ofSeconds(60));
       await()

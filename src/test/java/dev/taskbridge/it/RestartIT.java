@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
-import dev.taskbridge.testing.Cluster;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
+import dev.taskbridge.testing.InCluster;
 import dev.taskbridge.testing.PackagedApp;
 import dev.taskbridge.testing.TestInfra;
 import java.time.Duration;
@@ -50,7 +50,7 @@ class RestartIT {
   }
 
   static void assertComplete(Events e, List<String> kinds) {
-    String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+    String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
     await()
         .atMost(Duration.ofSeconds(90))
         .untilAsserted(
@@ -61,7 +61,7 @@ class RestartIT {
               }
               assertThat(ids).contains(e.trigger() + ".finished");
             });
-    assertThat(Cluster.jobsOf(NS, e.trigger())).hasSize(1);
+    assertThat(InCluster.jobsOf(NS, e.trigger())).hasSize(1);
   }
 
   @Test
@@ -79,8 +79,8 @@ class RestartIT {
       Bus.send(e.binary(Bus.EVENTS));
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> Cluster.tasksOf(NS, e.trigger()).size() == 1);
-      assertThat(Cluster.jobsOf(NS, e.trigger())).isEmpty();
+          .until(() -> InCluster.tasksOf(NS, e.trigger()).size() == 1);
+      assertThat(InCluster.jobsOf(NS, e.trigger())).isEmpty();
       app.kill();
     }
     TestInfra.api().clearFaults();
@@ -107,19 +107,19 @@ class RestartIT {
           .atMost(Duration.ofSeconds(30))
           .until(
               () ->
-                  Cluster.tasksOf(NS, e.trigger())
+                  InCluster.tasksOf(NS, e.trigger())
                       .get(0)
                       .getMetadata()
                       .getAnnotations()
                       .containsKey("taskbridge.dev/output"));
       app.kill();
     }
-    String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+    String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
     TestInfra.client().batch().v1().jobs().inNamespace(NS).withName(task).delete();
     TestInfra.client().pods().inNamespace(NS).list().getItems().stream()
         .filter(p -> p.getMetadata().getName().startsWith(task))
         .forEach(p -> TestInfra.client().resource(p).delete());
-    await().atMost(Duration.ofSeconds(30)).until(() -> Cluster.job(NS, task) == null);
+    await().atMost(Duration.ofSeconds(30)).until(() -> InCluster.job(NS, task) == null);
 
     try (PackagedApp app = PackagedApp.start(props())) {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
@@ -143,13 +143,13 @@ class RestartIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> !ids(e).isEmpty());
       app.kill();
     }
-    String task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+    String task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
             () ->
-                Cluster.job(NS, task).getStatus() != null
-                    && Cluster.job(NS, task).getStatus().getSucceeded() != null);
+                InCluster.job(NS, task).getStatus() != null
+                    && InCluster.job(NS, task).getStatus().getSucceeded() != null);
     assertThat(ids(e)).doesNotContain(task + ".succeeded");
     try (PackagedApp app = PackagedApp.start(props())) {
       assertComplete(e, List.of("started", "succeeded"));
@@ -173,8 +173,8 @@ class RestartIT {
       Bus.send(e.binary(Bus.EVENTS));
       await()
           .atMost(Duration.ofSeconds(60))
-          .until(() -> Cluster.tasksOf(NS, e.trigger()).size() == 1);
-      task = Cluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
+          .until(() -> InCluster.tasksOf(NS, e.trigger()).size() == 1);
+      task = InCluster.tasksOf(NS, e.trigger()).get(0).getMetadata().getName();
       await().atMost(Duration.ofSeconds(60)).until(() -> ids(e).contains(task + ".started"));
       app.kill();
     }

@@ -6,6 +6,7 @@ import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskSpec;
 import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.testing.AnEvent;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
 import java.util.Arrays;
@@ -17,23 +18,7 @@ import org.junit.jupiter.api.Test;
 class EventIdentityTest {
 
   static Plan plan(CheckType type, String... definitions) {
-    DeploymentEvent e =
-        new DeploymentEvent(
-            "ci/jenkins",
-            "build-7",
-            type,
-            null,
-            "team-a",
-            "shop",
-            "1",
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null);
+    DeploymentEvent e = AnEvent.of(type).identity("ci/jenkins", "build-7").app("shop", "1").build();
     List<PlannedTask> tasks =
         Arrays.stream(definitions)
             .map(
@@ -72,23 +57,12 @@ class EventIdentityTest {
     Plan ours = plan(CheckType.post, "a");
     DeploymentEvent e = ours.event();
     DeploymentEvent cd =
-        new DeploymentEvent(
-            e.source(),
-            e.id(),
-            e.checkType(),
-            null,
-            e.namespace(),
-            e.appName(),
-            e.appVersion(),
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            "dev.cdevents.service.deployed.0.3.0");
+        AnEvent.of(e.checkType())
+            .identity(e.source(), e.id())
+            .namespace(e.namespace())
+            .app(e.appName(), e.appVersion())
+            .type("dev.cdevents.service.deployed.0.3.0")
+            .build();
     KeptnTask first = existing(CheckType.post, "a", 1);
     first.getMetadata().getAnnotations().put(Keys.TRIGGER_TYPE, cd.type());
     assertThat(EventIdentity.conflict(ours, List.of(first)))

@@ -9,6 +9,7 @@ import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskDefinitionSpec;
 import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.testing.AnEvent;
 import dev.taskbridge.testing.Samples;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Duration;
@@ -91,22 +92,13 @@ class PlannerTest {
     assertThat(p.retries(plain, def("team-a", 0, "30s"))).isZero();
     assertThat(p.timeout(plain, def("team-a", 0, "30s"))).isEqualTo(Duration.ofSeconds(30));
     var asking =
-        new DeploymentEvent(
-            "s",
-            "i",
-            CheckType.pre,
-            null,
-            "team-a",
-            "a",
-            "1",
-            null,
-            null,
-            List.of("d"),
-            null,
-            null,
-            500,
-            Duration.ofHours(5),
-            null);
+        AnEvent.pre()
+            .identity("s", "i")
+            .app("a", "1")
+            .tasks("d")
+            .retries(500)
+            .timeout(Duration.ofHours(5))
+            .build();
     assertThat(p.retries(asking, def("team-a", 0, "30s"))).isEqualTo(20);
     assertThat(p.timeout(asking, def("team-a", 0, "30s"))).isEqualTo(Duration.ofHours(1));
   }

@@ -3,11 +3,10 @@ package dev.taskbridge.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskbridge.config.OnTaskFailure;
-import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskStatus;
 import dev.taskbridge.keptn.Keys;
-import dev.taskbridge.keptn.TaskContext;
+import dev.taskbridge.testing.ATask;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.time.Instant;
 import java.util.List;
@@ -29,33 +28,14 @@ class ResultFactoryTest {
       int retries,
       Set<String> published,
       String reason) {
-    KeptnTaskStatus s = new KeptnTaskStatus();
-    s.status = state;
-    s.jobName = jobName;
-    s.reason = reason;
-    s.startTime = "2026-11-24T10:00:00Z";
-    s.endTime = KeptnState.of(state).isTerminal() ? "2026-11-24T10:01:30.500Z" : null;
-    TaskContext c = new TaskContext();
-    c.appName = "shop";
-    c.appVersion = "1.2.3";
-    return new TaskFacts(
-        name,
-        "team-a",
-        "def-" + name,
-        "pre",
-        c,
-        "trig",
-        "build-1",
-        "ci/jenkins",
-        2,
-        retries,
-        KeptnState.of(state),
-        s,
-        failedAttempts,
-        published,
-        false,
-        "2026-11-24T09:59:59Z",
-        null);
+    return ATask.named(name)
+        .state(state)
+        .job(jobName)
+        .failedAttempts(failedAttempts)
+        .retries(retries)
+        .published(published)
+        .reason(reason)
+        .build();
   }
 
   static List<String> ids(List<Result> results) {

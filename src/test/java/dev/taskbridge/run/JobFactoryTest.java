@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskbridge.config.RestartPolicy;
 import dev.taskbridge.contract.CheckType;
+import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskDefinitionSpec;
@@ -12,7 +13,6 @@ import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.keptn.NameRef;
 import dev.taskbridge.keptn.ParameterMap;
 import dev.taskbridge.keptn.RuntimeSpec;
-import dev.taskbridge.keptn.SecureParameters;
 import dev.taskbridge.plan.DesiredTask;
 import dev.taskbridge.plan.Plan;
 import dev.taskbridge.plan.Planner;
@@ -22,7 +22,6 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -33,6 +32,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
+/**
+ * What every task's Job carries whatever its runtime (name, owner, labels, limits, security,
+ * restart policy) and the definitions that cannot run. The runtimes: {@link ContainerJobTest},
+ * {@link FunctionJobTest}; the fixtures below are theirs too.
+ */
 class JobFactoryTest {
   static final String CONTEXT =
       "{\"workloadName\":\"cart\",\"appName\":\"shop\",\"appVersion\":\"1.2.3\","
@@ -84,48 +88,6 @@ class JobFactoryTest {
     assertThat(container(job).getImage()).isNotBlank();
     assertThat(job.getSpec().getTemplate().getSpec().getRestartPolicy()).isIn("Never", "OnFailure");
     return job;
-  }
-
-  @Test
-  void denoInlineTaskGetsKeptnsEnvContractAndItsCodeThroughTheTasksOwnConfigMap() throws Exception {
-    KeptnTask t = task();
-    DesiredRun run =
-        factory.desired(
-            t,
-            def(
-                "check",
-                s -> {
-                  s.deno = new RuntimeSpec();
-                  s.deno.inline = new RuntimeSpec.Inline("console.log(1)");
-                  s.deno.parameters = new ParameterMap(Map.of("mode", "definition", "extra", "x"));
-                  s.deno.cmdParameters = "--quiet";
-                }),
-            null);
-    Job job = roundTrip(run.job());
-    assertThat(env(job).keySet())
-        .containsExactly("DATA", "KEPTN_CONTEXT", "CMD_ARGS", "SECURE_DATA", "SCRIPT");
-    // task (event) parameters win over the definition's; keys sorted; < > & escaped as Go does
-    assertThat(env(job).get("DATA").getValue())
-        .isEqualTo(
-            "{\"extra\":\"x\",\"mode\":\"smoke\",\"url\":\"http://cart\\u003c\\u0026\\u003e\"}");
-    assertThat(env(job).get("KEPTN_CONTEXT").getValue()).isEqualTo(CONTEXT);
-    assertThat(env(job).get("CMD_ARGS").getValue()).isEqualTo("--quiet");
-    assertThat(env(job).get("SECURE_DATA").getValueFrom().getSecretKeyRef().getName())
-        .isEqualTo("cart-secrets");
-    assertThat(env(job).get("SECURE_DATA").getValueFrom().getSecretKeyRef().getKey())
-        .isEqualTo("SECURE_DATA");
-    assertThat(env(job).get("SCRIPT").getValue()).isEqualTo("/var/data/function.ts");
-    assertThat(container(job).getImage()).isEqualTo("deno:1");
-    assertThat(container(job).getName()).isEqualTo("keptn-function-runner");
-    assertThat(container(job).getVolumeMounts().get(0).getMountPath())
-        .isEqualTo("/var/data/function.ts");
-    assertThat(container(job).getVolumeMounts().get(0).getSubPath()).isEqualTo("code");
-    String cm = job.getSpec().getTemplate().getSpec().getVolumes().get(0).getConfigMap().getName();
-    assertThat(cm).isEqualTo(t.getMetadata().getName());
-    assertThat(run.codeConfigMap().getData()).containsEntry("code", "console.log(1)");
-    assertThat(run.codeConfigMap().getMetadata().getNamespace()).isEqualTo("team-a");
-    assertThat(run.codeConfigMap().getMetadata().getOwnerReferences().get(0).getUid())
-        .isEqualTo("uid-1");
   }
 
   @Test
@@ -210,64 +172,6 @@ class JobFactoryTest {
   }
 
   @Test
-  void containerIsUsedAsGivenWithKeptnContextReplacedAndItsFirstMountBacked() throws Exception {
-    Job job =
-        roundTrip(
-            factory
-                .desired(
-                    task(),
-                    def(
-                        "c",
-                        s ->
-                            s.container =
-                                new ContainerBuilder()
-                                    .withName("mine")
-                                    .withImage("busybox")
-                                    .withArgs("hi")
-                                    .addNewEnv()
-                                    .withName("KEPTN_CONTEXT")
-                                    .withValue("stale")
-                                    .endEnv()
-                                    .addNewEnv()
-                                    .withName("MINE")
-                                    .withValue("1")
-                                    .endEnv()
-                                    .addNewVolumeMount()
-                                    .withName("scratch")
-                                    .withMountPath("/s")
-                                    .endVolumeMount()
-                                    .withNewResources()
-                                    .addToLimits("memory", new Quantity("64Mi"))
-                                    .endResources()
-                                    .build()),
-                    null)
-                .job());
-    assertThat(container(job).getName()).isEqualTo("mine");
-    assertThat(container(job).getArgs()).containsExactly("hi");
-    assertThat(env(job).keySet()).containsExactly("MINE", "KEPTN_CONTEXT");
-    assertThat(env(job).get("KEPTN_CONTEXT").getValue()).isEqualTo(CONTEXT);
-    var volume = job.getSpec().getTemplate().getSpec().getVolumes().get(0);
-    assertThat(volume.getName()).isEqualTo("scratch");
-    assertThat(volume.getEmptyDir().getMedium()).isEqualTo("Memory");
-    assertThat(volume.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("64Mi"));
-  }
-
-  @Test
-  void emptyDirWithoutMemoryLimitIsOneGibibyteNotKeptnsOneByte() {
-    var c =
-        new ContainerBuilder()
-            .withName("c")
-            .withImage("i")
-            .addNewVolumeMount()
-            .withName("v")
-            .withMountPath("/v")
-            .endVolumeMount()
-            .build();
-    assertThat(Containers.emptyDirFor(c).getEmptyDir().getSizeLimit())
-        .isEqualTo(new Quantity("1Gi"));
-  }
-
-  @Test
   void restrictiveSecurityContextUnlessTheDefinitionSetsOne() throws Exception {
     Job plain =
         factory
@@ -303,91 +207,6 @@ class JobFactoryTest {
   }
 
   @Test
-  void pythonHttpRefRunsTheUrlWithoutAVolume() throws Exception {
-    KeptnTask t = task();
-    t.getSpec().parameters = null;
-    t.getSpec().secureParameters = null;
-    Job job =
-        factory
-            .desired(
-                t,
-                def(
-                    "p",
-                    s -> {
-                      s.python = new RuntimeSpec();
-                      s.python.httpRef = new RuntimeSpec.HttpRef("https://example.com/check.py");
-                    }),
-                null)
-            .job();
-    assertThat(env(job).keySet()).containsExactly("KEPTN_CONTEXT", "CMD_ARGS", "SCRIPT");
-    assertThat(env(job).get("SCRIPT").getValue()).isEqualTo("https://example.com/check.py");
-    assertThat(env(job).get("CMD_ARGS").getValue()).isEmpty();
-    assertThat(container(job).getImage()).isEqualTo("python:1");
-    assertThat(job.getSpec().getTemplate().getSpec().getVolumes()).isEmpty();
-  }
-
-  @Test
-  void configMapRefMountsThatConfigMapAtThePythonPath() throws Exception {
-    DesiredRun run =
-        factory.desired(
-            task(),
-            def(
-                "p",
-                s -> {
-                  s.python = new RuntimeSpec();
-                  s.python.configMapRef = new NameRef("my-code");
-                }),
-            null);
-    assertThat(run.codeConfigMap()).isNull();
-    assertThat(env(run.job()).get("SCRIPT").getValue()).isEqualTo("/var/data/function.py");
-    assertThat(
-            run.job()
-                .getSpec()
-                .getTemplate()
-                .getSpec()
-                .getVolumes()
-                .get(0)
-                .getConfigMap()
-                .getName())
-        .isEqualTo("my-code");
-  }
-
-  @Test
-  void functionRefTakesCodeAndRuntimeFromTheParentAndValuesFromParentThenChildThenTask()
-      throws Exception {
-    KeptnTask t = task();
-    t.getSpec().parameters = new ParameterMap(Map.of("user", "from-task"));
-    t.getSpec().secureParameters = null;
-    KeptnTaskDefinition parent =
-        def(
-            "parent",
-            s -> {
-              s.deno = new RuntimeSpec();
-              s.deno.httpRef = new RuntimeSpec.HttpRef("https://example.com/parent.ts");
-              s.deno.parameters =
-                  new ParameterMap(Map.of("user", "parent", "other", "parent", "keep", "parent"));
-              s.deno.secureParameters = new SecureParameters("parent-secret");
-              s.deno.cmdParameters = "parent-args";
-            });
-    KeptnTaskDefinition child =
-        def(
-            "child",
-            s -> {
-              s.python = new RuntimeSpec();
-              s.python.functionRef = new NameRef("parent");
-              s.python.parameters = new ParameterMap(Map.of("user", "child", "other", "child"));
-            });
-    Job job = factory.desired(t, child, parent).job();
-    assertThat(container(job).getImage()).isEqualTo("deno:1");
-    assertThat(env(job).get("SCRIPT").getValue()).isEqualTo("https://example.com/parent.ts");
-    assertThat(env(job).get("DATA").getValue())
-        .isEqualTo("{\"keep\":\"parent\",\"other\":\"child\",\"user\":\"from-task\"}");
-    assertThat(env(job).get("SECURE_DATA").getValueFrom().getSecretKeyRef().getName())
-        .isEqualTo("parent-secret");
-    assertThat(env(job).get("CMD_ARGS").getValue()).isEqualTo("parent-args");
-  }
-
-  @Test
   void onFailureRestartPolicyIsKeptnsWhenConfigured() throws Exception {
     JobFactory keptnLike = new JobFactory(new RunnerSettings(RestartPolicy.OnFailure, "d", "p"));
     Job job =
@@ -408,7 +227,7 @@ class JobFactoryTest {
         .isInstanceOf(DefinitionProblem.class)
         .hasMessageContaining("none of container, deno, python")
         .extracting(e -> ((DefinitionProblem) e).reason())
-        .isEqualTo("InvalidDefinition");
+        .isEqualTo(TaskReason.INVALID_DEFINITION);
     assertThatThrownBy(
             () ->
                 factory.desired(
@@ -446,6 +265,6 @@ class JobFactoryTest {
                         }),
                     null))
         .extracting(e -> ((DefinitionProblem) e).reason())
-        .isEqualTo("DefinitionNotFound");
+        .isEqualTo(TaskReason.DEFINITION_NOT_FOUND);
   }
 }

@@ -1,5 +1,8 @@
 package dev.taskbridge.testing;
 
+import dev.taskbridge.ingest.DeadLetters;
+import dev.taskbridge.ingest.KafkaIngest;
+import dev.taskbridge.report.ResultPublisher;
 import io.smallrye.reactive.messaging.kafka.companion.KafkaCompanion;
 import java.time.Duration;
 import java.util.List;
@@ -11,9 +14,9 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /** Kafka from the test's side: sends with KafkaCompanion, reads results and dead letters back. */
 public final class Bus {
-  public static final String EVENTS = "deployment-events";
-  public static final String RESULTS = "task-results";
-  public static final String DLQ = "deployment-events-dlq";
+  public static final String EVENTS = KafkaIngest.CHANNEL;
+  public static final String RESULTS = ResultPublisher.CHANNEL;
+  public static final String DLQ = DeadLetters.CHANNEL;
 
   private static KafkaCompanion companion;
   private static TopicLog results;

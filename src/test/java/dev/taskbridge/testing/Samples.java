@@ -20,41 +20,26 @@ public final class Samples {
   private Samples() {}
 
   public static DeploymentEvent appEvent(CheckType type, List<String> tasks) {
-    return new DeploymentEvent(
-        "ci/jenkins",
-        "build-42",
-        type,
-        null,
-        "team-a",
-        "shop",
-        "1.2.3",
-        null,
-        null,
-        tasks,
-        null,
-        null,
-        null,
-        null,
-        null);
+    return AnEvent.of(type)
+        .identity("ci/jenkins", "build-42")
+        .app("shop", "1.2.3")
+        .tasks(tasks)
+        .build();
   }
 
   public static DeploymentEvent workloadEvent(CheckType type, List<String> tasks) {
-    return new DeploymentEvent(
-        "ci/jenkins",
-        "build-43",
-        type,
-        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-        "team-a",
-        "shop",
-        "1.2.3",
-        "cart",
-        "0.9.1",
-        tasks,
-        Map.of("url", "http://cart<&>", "mode", "smoke"),
-        "cart-secrets",
-        3,
-        Duration.ofSeconds(90),
-        Map.of("commit", "abc123"));
+    return AnEvent.of(type)
+        .identity("ci/jenkins", "build-43")
+        .traceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+        .app("shop", "1.2.3")
+        .workload("cart", "0.9.1")
+        .tasks(tasks)
+        .parameters(Map.of("url", "http://cart<&>", "mode", "smoke"))
+        .secureParameters("cart-secrets")
+        .retries(3)
+        .timeout(Duration.ofSeconds(90))
+        .metadata(Map.of("commit", "abc123"))
+        .build();
   }
 
   /** A configuration with every default of CONTRACT.md, adjustable where tests need it. */

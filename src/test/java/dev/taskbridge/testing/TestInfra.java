@@ -22,7 +22,14 @@ public final class TestInfra {
 
   private TestInfra() {}
 
-  public static synchronized void ensureStarted() {
+  /** Both dependencies. */
+  public static void ensureStarted() {
+    ensureKafka();
+    ensureApiServer();
+  }
+
+  /** The broker, with the proxy the app's result producer reaches it through. */
+  public static synchronized void ensureKafka() {
     if (kafka != null) {
       return;
     }
@@ -31,6 +38,14 @@ public final class TestInfra {
     int side = EmbeddedKafka.freePort();
     resultsProxy = FaultProxy.to(side);
     kafka = EmbeddedKafka.start(0, 3, side, resultsProxy.port());
+    Runtime.getRuntime().addShutdownHook(new Thread(kafka::close));
+  }
+
+  /** The API server with the test namespaces, and the Job simulator acting on it. */
+  public static synchronized void ensureApiServer() {
+    if (api != null) {
+      return;
+    }
     api = ApiServer.start(0);
     client = api.client();
     for (String ns : NAMESPACES) {
@@ -63,7 +78,6 @@ public final class TestInfra {
                   simulator.close();
                   client.close();
                   api.close();
-                  kafka.close();
                 }));
   }
 
@@ -71,27 +85,28 @@ public final class TestInfra {
 
   /** The proxy between the app's result producer and the broker. */
   public static FaultProxy resultsProxy() {
+    ensureKafka();
     return resultsProxy;
   }
 
   public static EmbeddedKafka kafka() {
-    ensureStarted();
+    ensureKafka();
     return kafka;
   }
 
   public static ApiServer api() {
-    ensureStarted();
+    ensureApiServer();
     return api;
   }
 
   public static JobSimulator simulator() {
-    ensureStarted();
+    ensureApiServer();
     return simulator;
   }
 
   /** A client of the test API server (not the application's). */
   public static KubernetesClient client() {
-    ensureStarted();
+    ensureApiServer();
     return client;
   }
 }

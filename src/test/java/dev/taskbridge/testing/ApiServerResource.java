@@ -3,16 +3,15 @@ package dev.taskbridge.testing;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
-/** Points the application at the shared test broker and API server (see {@link TestInfra}). */
-public class InfraResource implements QuarkusTestResourceLifecycleManager {
+/**
+ * The Kubernetes API server of the test run, with its Job simulator (see {@link TestInfra}): its
+ * overrides point the app's Kubernetes client at it.
+ */
+public class ApiServerResource implements QuarkusTestResourceLifecycleManager {
   @Override
   public Map<String, String> start() {
-    TestInfra.ensureStarted();
+    TestInfra.ensureApiServer();
     return Map.of(
-        "kafka.bootstrap.servers",
-        TestInfra.kafka().bootstrapServers(),
-        "mp.messaging.outgoing.task-results.bootstrap.servers",
-        "127.0.0.1:" + TestInfra.resultsProxy().port(),
         "quarkus.kubernetes-client.api-server-url",
         TestInfra.api().url(),
         "quarkus.kubernetes-client.trust-certs",

@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.util.List;
 
 /** Reads what the service wrote to the test API server. */
-public final class Cluster {
-  private Cluster() {}
+public final class InCluster {
+  private InCluster() {}
 
   public static List<KeptnTask> tasksOf(String namespace, String trigger) {
     return TestInfra.client()
