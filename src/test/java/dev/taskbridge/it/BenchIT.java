@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -470,6 +471,67 @@ class BenchIT {
             median(ready)));
     System.out.printf(
         "bench P3: idle %.0f MB, %d tasks %.0f MB, ready %s s%n", idle, tracked, loaded, ready);
+    if (Files.isExecutable(JDK25.resolve("bin").resolve("java"))) {
+      p3Runtimes(env, median(ready), idle);
+    }
+  }
+
+  /** The JDK 25 runtime the image ships ({@code -Dbench.jdk25}); P3 compares it with this JVM's. */
+  static final Path JDK25 =
+      Path.of(System.getProperty("bench.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+
+  /**
+   * P3 on JDK 25 beside this JVM's (17) figures of the same run: plain, with compact object
+   * headers, and with those and an AOT cache (JEP 483/514/515) from a training run (start to ready,
+   * then a normal stop, which writes the cache), as docker/Dockerfile.jvm builds it.
+   */
+  void p3Runtimes(Env env, double ready17, double idle17) throws Exception {
+    Path cache = Path.of("target", "bench-aot", "app.aot").toAbsolutePath();
+    Files.createDirectories(cache.getParent());
+    Files.deleteIfExists(cache);
+    List<String> coh = List.of("-XX:+UseCompactObjectHeaders");
+    try (PackagedApp app =
+        PackagedApp.start(
+            env.props("bench-p3-train"),
+            JDK25,
+            List.of("-XX:+UseCompactObjectHeaders", "-XX:AOTCacheOutput=" + cache))) {
+      await().atMost(Duration.ofSeconds(60)).until(app::ready);
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> Files.exists(cache) && Files.size(cache) > 0);
+    Map<String, List<String>> variants = new LinkedHashMap<>();
+    variants.put("JDK 25", List.of());
+    variants.put("JDK 25, compact headers", coh);
+    variants.put(
+        "JDK 25, compact headers, AOT cache",
+        List.of("-XX:+UseCompactObjectHeaders", "-XX:AOTCache=" + cache));
+    for (var v : variants.entrySet()) {
+      List<Double> ready = new ArrayList<>();
+      double idle = 0;
+      for (int run = 0; run < RUNS; run++) {
+        long t0 = System.nanoTime();
+        try (PackagedApp app =
+            PackagedApp.start(env.props("bench-p3-25-" + run), JDK25, v.getValue())) {
+          await()
+              .atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(20))
+              .until(app::ready);
+          ready.add((System.nanoTime() - t0) / 1e9);
+          await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+          idle = Math.max(idle, rssMb(app));
+        }
+      }
+      rows.add(
+          String.format(
+              "| P3 start to ready, %s | %.2f s | JDK 17 same run: %.2f s | %.2f × JDK 17 | ≤ 1.5 s |",
+              v.getKey(), median(ready), ready17, median(ready) / ready17));
+      rows.add(
+          String.format(
+              "| P3 RSS idle, %s | %.0f MB | JDK 17 same run: %.0f MB | %.2f × JDK 17 | ≤ 140 MB |",
+              v.getKey(), idle, idle17, idle / idle17));
+      System.out.printf("bench P3 %s: idle %.0f MB, ready %s s%n", v.getKey(), idle, ready);
+    }
   }
 
   double p3Loaded(Env env, int tracked) throws Exception {

@@ -53,12 +53,22 @@ public final class PackagedApp implements AutoCloseable {
   }
 
   public static PackagedApp start(Map<String, String> properties) {
+    return start(properties, Path.of(System.getProperty("java.home")), List.of());
+  }
+
+  /**
+   * The jar on the JDK at {@code javaHome} (the benchmark compares runtimes), with {@code extra}
+   * JVM options after the configured ones.
+   */
+  public static PackagedApp start(
+      Map<String, String> properties, Path javaHome, List<String> extra) {
     int port = EmbeddedKafka.freePort();
     List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(javaHome.resolve("bin").resolve("java").toString());
     for (String arg : System.getProperty("packaged.jvm.args", "-Xmx256m").trim().split("\\s+")) {
       cmd.add(arg);
     }
+    cmd.addAll(extra);
     cmd.add("-Dquarkus.http.port=" + port);
     properties.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
     cmd.add("-jar");
