@@ -442,19 +442,8 @@ class BenchIT {
 
   void p3Footprint(Env env) throws Exception {
     List<Double> ready = new ArrayList<>();
-    double idle = 0;
-    for (int run = 0; run < RUNS; run++) {
-      long t0 = System.nanoTime();
-      try (PackagedApp app = PackagedApp.start(env.props("bench-p3-" + run))) {
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(20))
-            .until(app::ready);
-        ready.add((System.nanoTime() - t0) / 1e9);
-        await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
-        idle = Math.max(idle, rssMb(app));
-      }
-    }
+    double idle =
+        startsAndIdle(env, "bench-p3-", Path.of(System.getProperty("java.home")), List.of(), ready);
     int tracked = Integer.getInteger("bench.p3.tasks", 10_000);
     double loaded = 0;
     if (tracked > 0) {
@@ -474,6 +463,28 @@ class BenchIT {
     if (Files.isExecutable(JDK25.resolve("bin").resolve("java"))) {
       p3Runtimes(env, median(ready), idle);
     }
+  }
+
+  /**
+   * Starts the jar {@code RUNS} times on {@code javaHome}: adds each start-to-ready time (process
+   * start included) to {@code ready} and returns the highest RSS 5 s after ready.
+   */
+  double startsAndIdle(Env env, String lease, Path javaHome, List<String> extra, List<Double> ready)
+      throws Exception {
+    double idle = 0;
+    for (int run = 0; run < RUNS; run++) {
+      long t0 = System.nanoTime();
+      try (PackagedApp app = PackagedApp.start(env.props(lease + run), javaHome, extra)) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(20))
+            .until(app::ready);
+        ready.add((System.nanoTime() - t0) / 1e9);
+        await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+        idle = Math.max(idle, rssMb(app));
+      }
+    }
+    return idle;
   }
 
   /** The JDK 25 runtime the image ships ({@code -Dbench.jdk25}); P3 compares it with this JVM's. */
@@ -508,20 +519,7 @@ class BenchIT {
         List.of("-XX:+UseCompactObjectHeaders", "-XX:AOTCache=" + cache));
     for (var v : variants.entrySet()) {
       List<Double> ready = new ArrayList<>();
-      double idle = 0;
-      for (int run = 0; run < RUNS; run++) {
-        long t0 = System.nanoTime();
-        try (PackagedApp app =
-            PackagedApp.start(env.props("bench-p3-25-" + run), JDK25, v.getValue())) {
-          await()
-              .atMost(Duration.ofSeconds(60))
-              .pollInterval(Duration.ofMillis(20))
-              .until(app::ready);
-          ready.add((System.nanoTime() - t0) / 1e9);
-          await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
-          idle = Math.max(idle, rssMb(app));
-        }
-      }
+      double idle = startsAndIdle(env, "bench-p3-25-", JDK25, v.getValue(), ready);
       rows.add(
           String.format(
               "| P3 start to ready, %s | %.2f s | JDK 17 same run: %.2f s | %.2f × JDK 17 | ≤ 1.5 s |",
