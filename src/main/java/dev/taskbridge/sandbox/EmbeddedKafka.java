@@ -42,9 +42,10 @@ public final class EmbeddedKafka implements AutoCloseable {
   private int sidePort;
   private int sideAdvertised;
 
-  private EmbeddedKafka(int brokerPort, int partitions) throws IOException {
-    this.brokerPort = brokerPort == 0 ? freePort() : brokerPort;
-    this.controllerPort = freePort();
+  private EmbeddedKafka(int brokerPort, int partitions, int sidePort) throws IOException {
+    // a port picked free and released may be picked again: none may be another listener's
+    this.brokerPort = brokerPort == 0 ? freePortOtherThan(Set.of(sidePort)) : brokerPort;
+    this.controllerPort = freePortOtherThan(Set.of(sidePort, this.brokerPort));
     this.partitions = partitions;
     this.dataDir = Files.createTempDirectory("taskbridge-kraft-");
   }
@@ -75,7 +76,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     Exit.setExitProcedure((code, message) -> refuse("exit", code, message));
     Exit.setHaltProcedure((code, message) -> refuse("halt", code, message));
     try {
-      EmbeddedKafka k = new EmbeddedKafka(port, partitions);
+      EmbeddedKafka k = new EmbeddedKafka(port, partitions, sidePort);
       k.sidePort = sidePort;
       k.sideAdvertised = sideAdvertised;
       new Formatter()
@@ -190,6 +191,16 @@ public final class EmbeddedKafka implements AutoCloseable {
       files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     } catch (IOException e) {
       // a temp directory left behind is harmless
+    }
+  }
+
+  /** A free port that is none of {@code taken}. */
+  static int freePortOtherThan(Set<Integer> taken) {
+    for (int i = 0; ; i++) {
+      int port = freePort();
+      if (!taken.contains(port) || i == 100) {
+        return port;
+      }
     }
   }
 
