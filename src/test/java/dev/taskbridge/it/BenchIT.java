@@ -193,9 +193,37 @@ class BenchIT {
     double k = median(kafka);
     rows.add(
         String.format(
-            "| P1 throughput, end to end (%d task runs) | %.1f runs/s | bare Fabric8 loop, same writes: %.1f runs/s; bare Kafka produce+consume: %.0f events/s | %.2f × Fabric8 floor | ≥ 0.8 × Fabric8 floor |",
+            "| P1 throughput, end to end (%d task runs) | %.1f runs/s | bare Fabric8 loop, same writes: %.1f runs/s; bare Kafka produce+consume: %.0f events/s | %.2f × Fabric8 floor | ≥ 0.6 × Fabric8 floor (#18) |",
             P1_EVENTS, b, f, k, b / f));
+    rows.add(
+        String.format(
+            "| P1 bridge CPU per task run (its process, /proc, over the timed runs) | %.2f ms | test JVM (broker, API server, simulator, harness): %.2f ms | | ≤ half the before row (#18) |",
+            median(p1BridgeCpu), median(p1TestCpu)));
+    rows.add(
+        String.format(
+            "| P1 API requests per task run, by verb (bridge and simulator; watches not counted) | %s | Fabric8 floor: 6 writes | | |",
+            p1Census.get(p1Census.size() / 2)));
   }
+
+  /** Per P1 run: CPU milliseconds per task run of the bridge's process and of this JVM. */
+  final List<Double> p1BridgeCpu = new ArrayList<>();
+
+  final List<Double> p1TestCpu = new ArrayList<>();
+
+  /** Per P1 run: the API requests per task run by verb. */
+  final List<String> p1Census = new ArrayList<>();
+
+  /** User plus system CPU time of a process so far, from /proc/{pid}/stat, in milliseconds. */
+  static double cpuMs(long pid) throws java.io.IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    // the command name (field 2) may hold spaces: count fields after its closing parenthesis
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+    return ticks * 1000.0 / CLOCK_TICKS;
+  }
+
+  /** USER_HZ of Linux on x86-64 (sysconf(_SC_CLK_TCK)). */
+  static final int CLOCK_TICKS = 100;
 
   void p2() {
     List<Double> toJob = new ArrayList<>();
@@ -213,20 +241,27 @@ class BenchIT {
             percentile(toResult, 0.5), percentile(toResult, 0.99)));
   }
 
-  double p1Bridge(Env env, int run) {
+  double p1Bridge(Env env, int run) throws Exception {
     try (PackagedApp app = PackagedApp.start(env.props("bench-p1-" + run))) {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
       if (P1_WARMUP > 0) {
         runAll("bench-p1-warmup-" + run, P1_WARMUP);
       }
       env.api.record(true);
+      double cpu0 = cpuMs(app.pid());
+      double test0 = cpuMs(ProcessHandle.current().pid());
       long t0 = System.nanoTime();
       runAll("bench-p1-" + run, P1_EVENTS);
       double s = (System.nanoTime() - t0) / 1e9;
+      double cpu = (cpuMs(app.pid()) - cpu0) / P1_EVENTS;
+      double test = (cpuMs(ProcessHandle.current().pid()) - test0) / P1_EVENTS;
       env.api.record(false);
+      p1BridgeCpu.add(cpu);
+      p1TestCpu.add(test);
+      p1Census.add(byVerb(env.api.recorded(), P1_EVENTS));
       System.out.printf(
-          "bench P1 bridge run %d: %d runs in %.1fs = %.1f/s; API requests per run: %s%n",
-          run, P1_EVENTS, s, P1_EVENTS / s, census(env.api.recorded(), P1_EVENTS));
+          "bench P1 bridge run %d: %d runs in %.1fs = %.1f/s; CPU per run: bridge %.2f ms, test JVM %.2f ms; API requests per run: %s%n",
+          run, P1_EVENTS, s, P1_EVENTS / s, cpu, test, census(env.api.recorded(), P1_EVENTS));
       return P1_EVENTS / s;
     }
   }
@@ -268,6 +303,23 @@ class BenchIT {
     return byKind.entrySet().stream()
         .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / (double) runs))
         .collect(Collectors.joining(", "));
+  }
+
+  /** API requests per task run by HTTP method, with their total first. */
+  static String byVerb(List<ApiServer.Request> requests, int runs) {
+    Map<String, Long> byVerb =
+        requests.stream()
+            .filter(r -> !r.path().contains("watch=true"))
+            .collect(
+                Collectors.groupingBy(
+                    ApiServer.Request::method, TreeMap::new, Collectors.counting()));
+    long total = byVerb.values().stream().mapToLong(Long::longValue).sum();
+    return String.format("%.2f", total / (double) runs)
+        + " ("
+        + byVerb.entrySet().stream()
+            .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / (double) runs))
+            .collect(Collectors.joining(", "))
+        + ")";
   }
 
   static String resource(String path) {
