@@ -55,8 +55,11 @@ final class JobStarter {
 
   /** What came of creating a task's Job. */
   sealed interface Outcome {
-    /** The Job exists (created now, or before by this or another replica). */
-    record Created(String jobName) implements Outcome {}
+    /**
+     * The Job exists: created by this call ({@code now}), or before by this or another replica (the
+     * API server answered 409).
+     */
+    record Created(String jobName, boolean now) implements Outcome {}
 
     /** It cannot be created, ever: the task fails with {@code reason}. */
     record Refused(TaskReason reason, String message) implements Outcome {}
@@ -71,7 +74,7 @@ final class JobStarter {
   /** Creates the task's Job, or says why not. */
   Outcome start(TaskKey key, KeptnTask task) {
     try {
-      return new Outcome.Created(create(key, task));
+      return create(key, task);
     } catch (DefinitionProblem p) {
       return new Outcome.Refused(p.reason(), p.getMessage());
     } catch (ApiErrors.Permanent e) {
@@ -85,8 +88,8 @@ final class JobStarter {
     }
   }
 
-  /** Creates the task's Job (nothing when it exists already) and returns its name. */
-  private String create(TaskKey key, KeptnTask task) throws DefinitionProblem {
+  /** Creates the task's Job (nothing when it exists already). */
+  private Outcome.Created create(TaskKey key, KeptnTask task) throws DefinitionProblem {
     String defName = task.getSpec().taskDefinition;
     FoundDefinition def = definition(task).orElseThrow(() -> notFound(key, defName));
     DesiredRun run = desired(task, def);
@@ -94,13 +97,14 @@ final class JobStarter {
     if (run.codeConfigMap() != null) {
       cluster.createConfigMap(run.codeConfigMap());
     }
-    if (cluster.createJob(run.job())) {
+    boolean now = cluster.createJob(run.job());
+    if (now) {
       metrics.taskStarted(task.getSpec().checkType);
       events.started(task, run.job().getMetadata().getName());
       Timestamps.parse(Owners.annotation(task, Keys.RECEIVED_AT))
           .ifPresent(received -> metrics.eventToJob(Duration.between(received, clock.instant())));
     }
-    return run.job().getMetadata().getName();
+    return new Outcome.Created(run.job().getMetadata().getName(), now);
   }
 
   /** Where ingest found the definition, else the task's namespace, then Keptn's. */

@@ -101,6 +101,17 @@ public sealed interface NextStep {
     }
   }
 
+  /**
+   * Right after a task's Job was created. A Job created by this call brings its own watch event,
+   * whose pass writes {@code Progressing} — or, when the Job has ended by then, only the end: one
+   * status write instead of two for a short task. A Job that existed already (409: created before
+   * an answer was lost, or before a restart) may have been seen long ago, so its task is marked
+   * now.
+   */
+  static Step afterJobCreated(String jobName, boolean createdNow) {
+    return createdNow ? Step.NOTHING : new Step.MarkProgressing(jobName);
+  }
+
   /** The last attempt's output (its termination message, when a JSON object), unless recorded. */
   private static String output(Seen seen) {
     String recorded = Owners.annotation(seen.task(), Keys.OUTPUT);

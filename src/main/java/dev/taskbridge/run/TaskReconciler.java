@@ -165,7 +165,8 @@ public final class TaskReconciler {
     JobStarter.Outcome outcome = starter.start(key, task);
     if (outcome instanceof JobStarter.Outcome.Created c) {
       lastCreateError.remove(key);
-      return progressing(task, c.jobName());
+      Step after = NextStep.afterJobCreated(c.jobName(), c.now());
+      return after instanceof Step.MarkProgressing p ? progressing(task, p.jobName()) : task;
     } else if (outcome instanceof JobStarter.Outcome.Refused r) {
       return finish(key, task, new Step.Finish(KeptnState.Failed, r.reason(), r.message()));
     }

@@ -47,6 +47,9 @@ class NextStepTest {
         "never  | Progressing/t    | gone                                  |0| -           | Finish          | Failed/JobDeleted",
         "never  | -                | a=1                                   |0| -           | MarkProgressing | t",
         "never  | Progressing/t    | a=1                                   |0| -           | Nothing         | -",
+        // a Job that ended before its task's first pass after the Job was created: the end only
+        "never  | -                | Complete:True                         |0| -           | Finish          | Succeeded/-",
+        "never  | -                | Failed:True:BackoffLimitExceeded f=3  |0| -           | CountAttempts   | 3",
         "never  | Progressing/t    | f=1 a=1                               |0| -           | CountAttempts   | 1",
         "never  | Progressing/t@1  | f=1 a=1                               |0| -           | Nothing         | -",
         "never  | Progressing/t    | Complete:True f=1                     |0| -           | CountAttempts   | 1",
@@ -103,6 +106,14 @@ class NextStepTest {
     } else if (next instanceof Step.ReleaseJob r) {
       assertThat(r.job()).isSameAs(seen.job());
     }
+  }
+
+  @Test
+  void aJobCreatedNowIsMarkedByItsOwnWatchEventOneFoundExistingAtOnce() {
+    // created by this pass: its watch event's pass writes Progressing, or only the end
+    assertThat(NextStep.afterJobCreated("t", true)).isEqualTo(Step.NOTHING);
+    // 409: it existed (an answer lost, a restart), and may have been seen already
+    assertThat(NextStep.afterJobCreated("t", false)).isEqualTo(new Step.MarkProgressing("t"));
   }
 
   @Test
