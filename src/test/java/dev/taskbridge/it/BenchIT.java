@@ -179,9 +179,16 @@ class BenchIT {
     List<Double> bridge = new ArrayList<>();
     List<Double> fabric8 = new ArrayList<>();
     List<Double> kafka = new ArrayList<>();
+    List<Double> shipped = new ArrayList<>();
+    boolean jdk25 = jdk25Present();
     for (int run = 0; run < RUNS; run++) {
       try (Env env = new Env()) {
-        bridge.add(p1Bridge(env, run));
+        bridge.add(p1Bridge(env, run, JDK17, List.of(), p1BridgeCpu, p1Census));
+      }
+      if (jdk25) {
+        try (Env env = new Env()) {
+          shipped.add(p1Bridge(env, run, JDK25, shippedFlags(), p1ShippedCpu, new ArrayList<>()));
+        }
       }
       try (Env env = new Env()) {
         fabric8.add(p1Fabric8Floor(env, run));
@@ -203,6 +210,64 @@ class BenchIT {
         String.format(
             "| P1 API requests per task run, by verb (bridge and simulator; watches not counted) | %s | Fabric8 floor: 6 writes | | |",
             p1Census.get(p1Census.size() / 2)));
+    if (jdk25) {
+      double sb = median(shipped);
+      rows.add(
+          String.format(
+              "| P1 throughput on the shipped runtime (JDK 25, compact headers, AOT cache) | %.1f runs/s | JDK 17 same run: %.1f runs/s; Fabric8 floor: %.1f runs/s | %.2f × Fabric8 floor | ≥ 0.6 × Fabric8 floor (#18) |",
+              sb, b, f, sb / f));
+      rows.add(
+          String.format(
+              "| P1 bridge CPU per task run on the shipped runtime | %.2f ms | JDK 17 same run: %.2f ms | %.2f × JDK 17 | |",
+              median(p1ShippedCpu),
+              median(p1BridgeCpu),
+              median(p1ShippedCpu) / median(p1BridgeCpu)));
+    }
+  }
+
+  final List<Double> p1ShippedCpu = new ArrayList<>();
+
+  /** The JVM running these tests (17): the runtime the figures before #18 were measured on. */
+  static final Path JDK17 = Path.of(System.getProperty("java.home"));
+
+  static boolean jdk25Present() {
+    return Files.isExecutable(JDK25.resolve("bin").resolve("java"));
+  }
+
+  /**
+   * The options docker/Dockerfile.jvm adds on JDK 25 to {@link #JVM_ARGS}: compact object headers
+   * and the AOT cache its build writes (written here once per run, by the same script).
+   */
+  List<String> shippedFlags() throws Exception {
+    return List.of(COMPACT_HEADERS, "-XX:AOTCache=" + aotCache());
+  }
+
+  static final String COMPACT_HEADERS = "-XX:+UseCompactObjectHeaders";
+
+  private Path aot;
+
+  /** docker/aot-train.sh run as the image build runs it, on JDK 25 with the shipped options. */
+  Path aotCache() throws Exception {
+    if (aot != null) {
+      return aot;
+    }
+    Path dir = Path.of("target", "bench-aot").toAbsolutePath();
+    Files.createDirectories(dir);
+    Path cache = dir.resolve("app.aot");
+    ProcessBuilder train =
+        new ProcessBuilder("sh", Path.of("docker", "aot-train.sh").toAbsolutePath().toString());
+    train.environment().put("JAVA", JDK25.resolve("bin").resolve("java").toString());
+    train.environment().put("APP_DIR", PackagedApp.JAR.toAbsolutePath().getParent().toString());
+    train.environment().put("AOT_CACHE", cache.toString());
+    train.environment().put("JAVA_OPTS", JVM_ARGS + " " + COMPACT_HEADERS);
+    train.redirectErrorStream(true).redirectOutput(dir.resolve("train.log").toFile());
+    Process p = train.start();
+    if (!p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("AOT training failed; see " + dir.resolve("train.log"));
+    }
+    aot = cache;
+    return aot;
   }
 
   /** Per P1 run: CPU milliseconds per task run of the bridge's process and of this JVM. */
@@ -241,8 +306,10 @@ class BenchIT {
             percentile(toResult, 0.5), percentile(toResult, 0.99)));
   }
 
-  double p1Bridge(Env env, int run) throws Exception {
-    try (PackagedApp app = PackagedApp.start(env.props("bench-p1-" + run))) {
+  double p1Bridge(
+      Env env, int run, Path javaHome, List<String> extra, List<Double> cpus, List<String> census)
+      throws Exception {
+    try (PackagedApp app = PackagedApp.start(env.props("bench-p1-" + run), javaHome, extra)) {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
       if (P1_WARMUP > 0) {
         runAll("bench-p1-warmup-" + run, P1_WARMUP);
@@ -256,12 +323,22 @@ class BenchIT {
       double cpu = (cpuMs(app.pid()) - cpu0) / P1_EVENTS;
       double test = (cpuMs(ProcessHandle.current().pid()) - test0) / P1_EVENTS;
       env.api.record(false);
-      p1BridgeCpu.add(cpu);
-      p1TestCpu.add(test);
-      p1Census.add(byVerb(env.api.recorded(), P1_EVENTS));
+      cpus.add(cpu);
+      if (javaHome.equals(JDK17)) {
+        p1TestCpu.add(test);
+      }
+      census.add(byVerb(env.api.recorded(), P1_EVENTS));
       System.out.printf(
-          "bench P1 bridge run %d: %d runs in %.1fs = %.1f/s; CPU per run: bridge %.2f ms, test JVM %.2f ms; API requests per run: %s%n",
-          run, P1_EVENTS, s, P1_EVENTS / s, cpu, test, census(env.api.recorded(), P1_EVENTS));
+          "bench P1 bridge (%s %s) run %d: %d runs in %.1fs = %.1f/s; CPU per run: bridge %.2f ms, test JVM %.2f ms; API requests per run: %s%n",
+          javaHome.getFileName(),
+          extra,
+          run,
+          P1_EVENTS,
+          s,
+          P1_EVENTS / s,
+          cpu,
+          test,
+          census(env.api.recorded(), P1_EVENTS));
       return P1_EVENTS / s;
     }
   }
@@ -494,12 +571,11 @@ class BenchIT {
 
   void p3Footprint(Env env) throws Exception {
     List<Double> ready = new ArrayList<>();
-    double idle =
-        startsAndIdle(env, "bench-p3-", Path.of(System.getProperty("java.home")), List.of(), ready);
+    double idle = startsAndIdle(env, "bench-p3-", JDK17, List.of(), ready);
     int tracked = Integer.getInteger("bench.p3.tasks", 10_000);
     double loaded = 0;
     if (tracked > 0) {
-      loaded = p3Loaded(env, tracked);
+      loaded = p3Loaded(env, tracked, "bench-p3", JDK17, List.of());
     }
     rows.add(String.format("| P3 RSS idle (JVM `%s`) | %.0f MB | | | ≤ 200 MB |", JVM_ARGS, idle));
     rows.add(
@@ -512,8 +588,18 @@ class BenchIT {
             median(ready)));
     System.out.printf(
         "bench P3: idle %.0f MB, %d tasks %.0f MB, ready %s s%n", idle, tracked, loaded, ready);
-    if (Files.isExecutable(JDK25.resolve("bin").resolve("java"))) {
+    if (jdk25Present()) {
       p3Runtimes(env, median(ready), idle);
+      if (tracked > 0) {
+        try (Env fresh = new Env()) {
+          double shipped = p3Loaded(fresh, tracked, "bench-p3-25", JDK25, shippedFlags());
+          rows.add(
+              String.format(
+                  "| P3 RSS with %d tasks in flight, shipped runtime (JDK 25, compact headers, AOT cache) | %.0f MB | JDK 17 same run: %.0f MB | %.2f × JDK 17 | ≤ 260 MB (#18) |",
+                  tracked, shipped, loaded, shipped / loaded));
+          System.out.printf("bench P3 shipped: %d tasks %.0f MB%n", tracked, shipped);
+        }
+      }
     }
   }
 
@@ -546,29 +632,14 @@ class BenchIT {
   /**
    * P3 on JDK 25 beside this JVM's (17) figures of the same run: plain, with compact object
    * headers, and with those and an AOT cache (JEP 483/514/515) from a training run (start to ready,
-   * then a normal stop, which writes the cache), as docker/Dockerfile.jvm builds it.
+   * then a normal stop, which writes the cache), by docker/aot-train.sh as docker/Dockerfile.jvm
+   * builds it.
    */
   void p3Runtimes(Env env, double ready17, double idle17) throws Exception {
-    Path cache = Path.of("target", "bench-aot", "app.aot").toAbsolutePath();
-    Files.createDirectories(cache.getParent());
-    Files.deleteIfExists(cache);
-    List<String> coh = List.of("-XX:+UseCompactObjectHeaders");
-    try (PackagedApp app =
-        PackagedApp.start(
-            env.props("bench-p3-train"),
-            JDK25,
-            List.of("-XX:+UseCompactObjectHeaders", "-XX:AOTCacheOutput=" + cache))) {
-      await().atMost(Duration.ofSeconds(60)).until(app::ready);
-    }
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> Files.exists(cache) && Files.size(cache) > 0);
     Map<String, List<String>> variants = new LinkedHashMap<>();
     variants.put("JDK 25", List.of());
-    variants.put("JDK 25, compact headers", coh);
-    variants.put(
-        "JDK 25, compact headers, AOT cache",
-        List.of("-XX:+UseCompactObjectHeaders", "-XX:AOTCache=" + cache));
+    variants.put("JDK 25, compact headers", List.of(COMPACT_HEADERS));
+    variants.put("JDK 25, compact headers, AOT cache (the shipped image)", shippedFlags());
     for (var v : variants.entrySet()) {
       List<Double> ready = new ArrayList<>();
       double idle = startsAndIdle(env, "bench-p3-25-", JDK25, v.getValue(), ready);
@@ -584,15 +655,17 @@ class BenchIT {
     }
   }
 
-  double p3Loaded(Env env, int tracked) throws Exception {
+  /** RSS with {@code tracked} tasks in flight; {@code source} keeps each run's task names apart. */
+  double p3Loaded(Env env, int tracked, String source, Path javaHome, List<String> extra)
+      throws Exception {
     double loaded;
-    try (PackagedApp app = PackagedApp.start(env.props("bench-p3-load"))) {
+    try (PackagedApp app = PackagedApp.start(env.props("bench-p3-load"), javaHome, extra)) {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
       List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
       List<String> tasks = new ArrayList<>();
       for (int i = 0; i < tracked; i++) {
         // in flight: a running Job (and its pod) that does not end, all three in the caches
-        Events e = Events.pre(NS, "bench-p3", "v" + i).tasks("bench-hang").timeout("1h");
+        Events e = Events.pre(NS, source, "v" + i).tasks("bench-hang").timeout("1h");
         tasks.add(Names.taskName(CheckType.pre, "bench-hang", e.source(), e.id()));
         records.add(e.binary(Bus.EVENTS));
       }
@@ -933,8 +1006,13 @@ class BenchIT {
       - Every measurement runs 300 untimed task runs first (`-Dbench.p1.warmup`), so that none times
         the JIT compilers of a fresh JVM (P3 measures start-up). The floor's run has no watches but
         the simulator's, no Kafka and no bridge JVM sharing the 2 cores.
-      - The bridge runs with the JVM settings docker/Dockerfile.jvm ships (shown in P3), and the
-        default `bridge.sweep.every` (30 s).
+      - The bridge runs with the JVM options docker/Dockerfile.jvm ships (shown in P3) and the
+        default `bridge.sweep.every` (30 s), on this JVM (17, as every figure before #18), and for
+        P1 and P3 also on the image's runtime: JDK 25 with `-XX:+UseCompactObjectHeaders` and the
+        AOT cache that docker/aot-train.sh writes, run here exactly as the image build runs it (a
+        training start against a closed broker and API server port, stopped at "started").
+      - P1's CPU per task run is the bridge process's user and system time (/proc/<pid>/stat) over
+        the timed runs, divided by the runs; its requests are those the API server received, by verb.
       - P2 is measured from the test's send to the Job simulator seeing the Job (watch delivery
         included), and from the simulator writing the terminal Job status to the test's consumer
         receiving the result (Kafka consumer poll included). The sender paces with parkNanos.
