@@ -83,7 +83,7 @@ final class Departures {
       return;
     }
     KeptnTask known = now != null ? now : last;
-    KeptnTaskStatus s = TaskReconciler.status(known);
+    KeptnTaskStatus s = KeptnTaskStatus.copyOf(known.getStatus());
     if (KeptnState.of(s.status).isTerminal() && TaskFacts.of(known).phasePublished()) {
       deleted.remove(key);
       release(key, known);

@@ -15,9 +15,12 @@ import dev.taskbridge.security.Glob;
 import io.fabric8.kubernetes.api.model.Container;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,6 +37,8 @@ final class JobStarter {
   private final Clock clock;
   private final String keptnNamespace;
   private final List<Glob> allowedImages;
+  private final Map<TaskKey, Instant> createdAt = new ConcurrentHashMap<>();
+  private final Map<TaskKey, String> failing = new ConcurrentHashMap<>();
 
   JobStarter(
       Cluster cluster,
@@ -71,8 +76,18 @@ final class JobStarter {
     record Later(String why, Duration after, boolean hold) implements Outcome {}
   }
 
-  /** Creates the task's Job, or says why not. */
+  /** Creates the task's Job, or says why not (and remembers why while it fails). */
   Outcome start(TaskKey key, KeptnTask task) {
+    Outcome outcome = attempt(key, task);
+    if (outcome instanceof Outcome.Later later) {
+      failing.put(key, later.why());
+    } else {
+      failing.remove(key);
+    }
+    return outcome;
+  }
+
+  private Outcome attempt(TaskKey key, KeptnTask task) {
     try {
       return create(key, task);
     } catch (DefinitionProblem p) {
@@ -99,12 +114,28 @@ final class JobStarter {
     }
     boolean now = cluster.createJob(run.job());
     if (now) {
+      createdAt.put(key, clock.instant());
       metrics.taskStarted(task.getSpec().checkType);
       events.started(task, run.job().getMetadata().getName());
       Timestamps.parse(Owners.annotation(task, Keys.RECEIVED_AT))
           .ifPresent(received -> metrics.eventToJob(Duration.between(received, clock.instant())));
     }
     return new Outcome.Created(run.job().getMetadata().getName(), now);
+  }
+
+  /** When this bridge created the task's Job; null when it did not (or forgot). */
+  Instant createdAt(TaskKey key) {
+    return createdAt.get(key);
+  }
+
+  /** Why the last try to create the task's Job failed, while it fails; else null. */
+  String failing(TaskKey key) {
+    return failing.get(key);
+  }
+
+  void forget(TaskKey key) {
+    createdAt.remove(key);
+    failing.remove(key);
   }
 
   /** Where ingest found the definition, else the task's namespace, then Keptn's. */

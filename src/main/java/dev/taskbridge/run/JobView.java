@@ -3,10 +3,13 @@ package dev.taskbridge.run;
 import dev.taskbridge.contract.TaskReason;
 import dev.taskbridge.keptn.KeptnState;
 import dev.taskbridge.keptn.Keys;
+import dev.taskbridge.keptn.Timestamps;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -75,6 +78,25 @@ public record JobView(
       }
     }
     return restarts;
+  }
+
+  /**
+   * A task's {@code startTime}: when this bridge created its Job ({@code createdHere}; the task is
+   * marked with a later pass), else (after a restart) when the Job started or was created, else
+   * {@code now}.
+   */
+  public static String taskStart(Instant createdHere, Job job, Instant now) {
+    if (createdHere != null) {
+      return createdHere.truncatedTo(ChronoUnit.MILLIS).toString();
+    }
+    if (job != null) {
+      String started = job.getStatus() == null ? null : job.getStatus().getStartTime();
+      String at = started != null ? started : job.getMetadata().getCreationTimestamp();
+      if (Timestamps.parse(at).isPresent()) {
+        return at;
+      }
+    }
+    return now.truncatedTo(ChronoUnit.MILLIS).toString();
   }
 
   /** The Job carries the bridge's finalizer ({@link Keys#JOB_FINALIZER}). */

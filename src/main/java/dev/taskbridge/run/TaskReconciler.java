@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,7 +45,6 @@ public final class TaskReconciler {
   private final boolean keptnMode;
   private final String keptnNamespace;
   private final OwnWrites own = new OwnWrites();
-  private final Map<TaskKey, String> lastCreateError = new ConcurrentHashMap<>();
   private final JobRelease jobs;
 
   public TaskReconciler(
@@ -79,7 +77,7 @@ public final class TaskReconciler {
   /** Drops what is kept about a task that is done and left the cache. */
   public void forget(TaskKey key) {
     own.forget(key);
-    lastCreateError.remove(key);
+    starter.forget(key);
     jobs.forget(key);
   }
 
@@ -107,7 +105,7 @@ public final class TaskReconciler {
         }
         seen = seen.withTask(task);
       }
-      if (KeptnState.of(status(task).status).isTerminal()) {
+      if (KeptnState.of(task).isTerminal()) {
         reporter.terminalSeen(key);
       }
       reporter.settle(key, task);
@@ -122,7 +120,7 @@ public final class TaskReconciler {
   /** What the decision needs: the task's Job from the cache, the API server only when missing. */
   private Seen read(TaskKey key, KeptnTask task) {
     String ns = key.namespace();
-    KeptnTaskStatus s = status(task);
+    KeptnTaskStatus s = KeptnTaskStatus.copyOf(task.getStatus());
     boolean noJob = s.jobName == null || s.jobName.isEmpty();
     boolean terminal = KeptnState.of(s.status).isTerminal();
     Job job;
@@ -142,7 +140,7 @@ public final class TaskReconciler {
       }
     }
     List<Pod> pods = job == null ? List.of() : cache.podsOf(job);
-    return new Seen(task, job, gone, pods, lastCreateError.get(key), definitionMissing);
+    return new Seen(task, job, gone, pods, starter.failing(key), definitionMissing);
   }
 
   private KeptnTask apply(TaskKey key, Step step, Seen seen) {
@@ -150,7 +148,7 @@ public final class TaskReconciler {
     if (step instanceof Step.CreateJob) {
       return create(key, task);
     } else if (step instanceof Step.MarkProgressing p) {
-      return progressing(task, p.jobName());
+      return progressing(key, task, p, seen.job());
     } else if (step instanceof Step.CountAttempts c) {
       return countAttempts(task, c);
     } else if (step instanceof Step.Finish f) {
@@ -164,14 +162,12 @@ public final class TaskReconciler {
   private KeptnTask create(TaskKey key, KeptnTask task) {
     JobStarter.Outcome outcome = starter.start(key, task);
     if (outcome instanceof JobStarter.Outcome.Created c) {
-      lastCreateError.remove(key);
       Step after = NextStep.afterJobCreated(c.jobName(), c.now());
-      return after instanceof Step.MarkProgressing p ? progressing(task, p.jobName()) : task;
+      return after instanceof Step.MarkProgressing p ? progressing(key, task, p, null) : task;
     } else if (outcome instanceof JobStarter.Outcome.Refused r) {
       return finish(key, task, new Step.Finish(KeptnState.Failed, r.reason(), r.message()));
     }
     JobStarter.Outcome.Later later = (JobStarter.Outcome.Later) outcome;
-    lastCreateError.put(key, later.why());
     if (later.hold()) {
       queue.holdFor(new Work.Reconcile(key), later.after());
     } else {
@@ -180,11 +176,11 @@ public final class TaskReconciler {
     return task;
   }
 
-  private KeptnTask progressing(KeptnTask task, String jobName) {
-    KeptnTaskStatus s = status(task);
-    s.jobName = jobName;
+  private KeptnTask progressing(TaskKey key, KeptnTask task, Step.MarkProgressing p, Job job) {
+    KeptnTaskStatus s = KeptnTaskStatus.copyOf(task.getStatus());
+    s.jobName = p.jobName();
     s.status = KeptnState.Progressing.name();
-    s.startTime = s.startTime != null ? s.startTime : now();
+    s.startTime = s.startTime != null ? s.startTime : startTime(key, job);
     return own.written(task, cluster.writeStatus(task, s));
   }
 
@@ -214,10 +210,10 @@ public final class TaskReconciler {
           own.written(
               task, cluster.annotate(key.namespace(), key.name(), Map.of(Keys.OUTPUT, f.output())));
     }
-    KeptnTaskStatus s = status(task);
+    KeptnTaskStatus s = KeptnTaskStatus.copyOf(task.getStatus());
     if (job != null) {
       s.jobName = job.getMetadata().getName();
-      s.startTime = s.startTime != null ? s.startTime : now();
+      s.startTime = s.startTime != null ? s.startTime : startTime(key, job);
     }
     boolean succeeded = f.state() == KeptnState.Succeeded;
     s.status = f.state().name();
@@ -229,7 +225,7 @@ public final class TaskReconciler {
       Job latest = cache.job(job.getMetadata().getNamespace(), job.getMetadata().getName());
       jobs.release(latest != null ? latest : job);
     }
-    lastCreateError.remove(key);
+    starter.forget(key);
     events.finished(task, succeeded, f.reason(), f.message());
     var start = Timestamps.parse(s.startTime);
     metrics.taskFinished(
@@ -240,9 +236,8 @@ public final class TaskReconciler {
     return updated;
   }
 
-  /** A copy of the task's status to change and write (never the cached object itself). */
-  static KeptnTaskStatus status(KeptnTask task) {
-    return KeptnTaskStatus.copyOf(task.getStatus());
+  private String startTime(TaskKey key, Job job) {
+    return JobView.taskStart(starter.createdAt(key), job, clock.instant());
   }
 
   private String now() {

@@ -6,6 +6,7 @@ import dev.taskbridge.keptn.KeptnState;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -76,5 +77,28 @@ class JobViewTest {
     assertThat(ended.failedAttempts(3, 3)).isEqualTo(3);
     // Never: each failed attempt is a failed pod
     assertThat(JobView.of(job("", 2, 0, 1)).failedAttempts(0, 4)).isEqualTo(2);
+  }
+
+  @Test
+  void aTaskStartsWhenItsJobWasCreatedNotWhenTheBridgeNextLooked() {
+    Instant created = Instant.parse("2026-12-03T08:00:00.123456Z");
+    Instant later = created.plusSeconds(40);
+    Job job =
+        new JobBuilder()
+            .withNewMetadata()
+            .withCreationTimestamp("2026-12-03T08:00:00Z")
+            .endMetadata()
+            .withNewStatus()
+            .withStartTime("2026-12-03T08:00:01Z")
+            .endStatus()
+            .build();
+    // created by this bridge: that moment (to the millisecond), however late the task is marked
+    assertThat(JobView.taskStart(created, job, later)).isEqualTo("2026-12-03T08:00:00.123Z");
+    // after a restart: when the Job says it started, else when it was created
+    assertThat(JobView.taskStart(null, job, later)).isEqualTo("2026-12-03T08:00:01Z");
+    job.getStatus().setStartTime(null);
+    assertThat(JobView.taskStart(null, job, later)).isEqualTo("2026-12-03T08:00:00Z");
+    // nothing known: now
+    assertThat(JobView.taskStart(null, null, later)).isEqualTo("2026-12-03T08:00:40.123Z");
   }
 }
