@@ -56,16 +56,20 @@ public sealed interface NextStep {
             KeptnState.Failed, TaskReason.JOB_DELETED, JOB_DELETED_MESSAGE, job, output(seen));
       }
       Step attempts = attempts(seen, restartsInPod);
+      boolean marked =
+          status != null
+              && KeptnState.Progressing.name().equals(status.status)
+              && status.jobName != null;
+      // the task shows its Job (and "started" goes out) before any bookkeeping write, which may
+      // fail; only a Job that ended with nothing to count goes straight to the end
+      if (!marked && (attempts != null || !view.state().isTerminal())) {
+        return new Step.MarkProgressing(job.getMetadata().getName());
+      }
       if (attempts != null) {
         return attempts;
       }
       if (view.state().isTerminal()) {
         return new Step.Finish(view.state(), view.reason(), view.message(), job, output(seen));
-      }
-      if (status == null
-          || !KeptnState.Progressing.name().equals(status.status)
-          || status.jobName == null) {
-        return new Step.MarkProgressing(job.getMetadata().getName());
       }
       return Step.NOTHING;
     }

@@ -47,9 +47,11 @@ class NextStepTest {
         "never  | Progressing/t    | gone                                  |0| -           | Finish          | Failed/JobDeleted",
         "never  | -                | a=1                                   |0| -           | MarkProgressing | t",
         "never  | Progressing/t    | a=1                                   |0| -           | Nothing         | -",
-        // a Job that ended before its task's first pass after the Job was created: the end only
+        // a Job that ended before its task's first pass after the Job was created: the end only,
+        // unless attempts are to be counted (a bookkeeping write): the task is marked first
         "never  | -                | Complete:True                         |0| -           | Finish          | Succeeded/-",
-        "never  | -                | Failed:True:BackoffLimitExceeded f=3  |0| -           | CountAttempts   | 3",
+        "never  | -                | Failed:True:BackoffLimitExceeded f=3  |0| -           | MarkProgressing | t",
+        "never  | -                | f=1 a=1                               |0| -           | MarkProgressing | t",
         "never  | Progressing/t    | f=1 a=1                               |0| -           | CountAttempts   | 1",
         "never  | Progressing/t@1  | f=1 a=1                               |0| -           | Nothing         | -",
         "never  | Progressing/t    | Complete:True f=1                     |0| -           | CountAttempts   | 1",
