@@ -77,45 +77,65 @@ final class TaskEvents {
   }
 
   private void tell(KeptnTask t, String kind, String type, String reason, String message) {
-    String now = clock.instant().toString();
-    String ns = t.getMetadata().getNamespace();
+    // queued lean: a burst of transitions (10,000 tasks admitted at once) must not hold a built
+    // Event, let alone the task copy it came from, per queued line
+    Told told =
+        new Told(
+            t.getMetadata().getNamespace(),
+            t.getMetadata().getName(),
+            t.getMetadata().getUid(),
+            kind,
+            type,
+            reason,
+            message.length() > 1024 ? message.substring(0, 1024) : message,
+            clock.instant().toString());
+    writer.execute(() -> write(told));
+  }
+
+  /** One transition to tell, as little as its Event needs. */
+  private record Told(
+      String namespace,
+      String task,
+      String uid,
+      String kind,
+      String type,
+      String reason,
+      String message,
+      String at) {}
+
+  private void write(Told t) {
     Event e =
         new EventBuilder()
             .withNewMetadata()
-            .withName(t.getMetadata().getName() + "." + kind)
-            .withNamespace(ns)
+            .withName(t.task() + "." + t.kind())
+            .withNamespace(t.namespace())
             .endMetadata()
             .withNewInvolvedObject()
             .withApiVersion("lifecycle.keptn.sh/v1")
             .withKind("KeptnTask")
-            .withName(t.getMetadata().getName())
-            .withNamespace(ns)
-            .withUid(t.getMetadata().getUid())
+            .withName(t.task())
+            .withNamespace(t.namespace())
+            .withUid(t.uid())
             .endInvolvedObject()
-            .withType(type)
-            .withReason(reason)
-            .withMessage(message.length() > 1024 ? message.substring(0, 1024) : message)
+            .withType(t.type())
+            .withReason(t.reason())
+            .withMessage(t.message())
             .withNewSource()
             .withComponent(COMPONENT)
             .withHost(host)
             .endSource()
             .withReportingComponent(COMPONENT)
             .withReportingInstance(host)
-            .withFirstTimestamp(now)
-            .withLastTimestamp(now)
+            .withFirstTimestamp(t.at())
+            .withLastTimestamp(t.at())
             .withCount(1)
             .build();
-    writer.execute(
-        () -> {
-          try {
-            client.v1().events().inNamespace(ns).resource(e).create();
-          } catch (KubernetesClientException ex) {
-            if (ex.getCode() != 409) {
-              LOG.debugf(
-                  "event %s of %s not written: %s",
-                  reason, t.getMetadata().getName(), ex.getMessage());
-            }
-          }
-        });
+    try {
+      client.v1().events().inNamespace(t.namespace()).resource(e).create();
+    } catch (KubernetesClientException ex) {
+      if (ex.getCode() != 409) {
+        LOG.debugf("event %s of %s not written: %s", t.reason(), t.task(), ex.getMessage());
+      }
+    }
   }
 }
