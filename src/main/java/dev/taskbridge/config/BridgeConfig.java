@@ -54,6 +54,15 @@ public interface BridgeConfig {
   Sweep sweep();
 
   /**
+   * Objects per answer when the bridge lists from the API server (the informers' lists and relists,
+   * the sweep): {@code limit} and {@code continue}, so that a page is in memory at a time, not
+   * every task in flight in one answer.
+   */
+  @WithDefault("500")
+  @Min(1)
+  int listPageSize();
+
+  /**
    * Rules that choose task definitions for events that name none and whose app has no
    * KeptnAppContext. The first matching rule wins.
    */

@@ -9,6 +9,8 @@ import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.plan.FoundDefinition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -127,22 +130,28 @@ public class Cluster {
 
   /**
    * The bridge's KeptnTasks in {@code namespace} ({@code *}: all) that are not labelled done, as
-   * the API server has them now: the unfinished work, not history. For the sweep, which runs again
-   * anyway: no retries here.
+   * the API server has them now: the unfinished work, not history. Read in pages of {@code
+   * pageSize} ({@code limit} and {@code continue}), each handed to {@code each} before the next is
+   * asked for, so that 10,000 tasks in flight are never one answer in memory. For the sweep, which
+   * runs again anyway: no retries here (an expired continue token, 410, ends this sweep).
    */
-  public List<KeptnTask> unfinishedTasks(String namespace) {
+  public void forEachUnfinishedTask(String namespace, int pageSize, Consumer<KeptnTask> each) {
     var op = client.resources(KeptnTask.class);
-    var scoped = namespace.equals("*") ? op.inAnyNamespace() : op.inNamespace(namespace);
-    List<KeptnTask> found =
-        call(
-            "list unfinished KeptnTasks",
-            () ->
-                scoped
-                    .withLabel(Keys.MANAGED_BY, Keys.PRODUCT)
-                    .withoutLabel(Keys.DONE)
-                    .list()
-                    .getItems());
-    return found == null ? List.of() : found;
+    var scoped =
+        (namespace.equals("*") ? op.inAnyNamespace() : op.inNamespace(namespace))
+            .withLabel(Keys.MANAGED_BY, Keys.PRODUCT)
+            .withoutLabel(Keys.DONE);
+    String next = null;
+    do {
+      ListOptions page =
+          new ListOptionsBuilder().withLimit((long) pageSize).withContinue(next).build();
+      var found = call("list unfinished KeptnTasks", () -> scoped.list(page));
+      if (found == null) {
+        return;
+      }
+      found.getItems().forEach(each);
+      next = found.getMetadata() == null ? null : found.getMetadata().getContinue();
+    } while (next != null && !next.isEmpty());
   }
 
   /** A KeptnTask as the API server has it now (not the informer's copy). */

@@ -60,10 +60,12 @@ final class Informers implements TaskCache {
   private final Map<String, SharedIndexInformer<Job>> jobs = new ConcurrentHashMap<>();
   private final Map<String, SharedIndexInformer<Pod>> pods = new ConcurrentHashMap<>();
   private final Map<TaskKey, KeptnTask> listed = new ConcurrentHashMap<>();
+  private final long pageSize; // objects per list answer: a relist of 10,000 tasks comes in pages
 
-  Informers(KubernetesClient client, Listener listener) {
+  Informers(KubernetesClient client, Listener listener, long pageSize) {
     this.client = client;
     this.listener = listener;
+    this.pageSize = pageSize;
   }
 
   /**
@@ -101,7 +103,9 @@ final class Informers implements TaskCache {
     // Only unfinished KeptnTasks are cached: a task labelled done owes nothing, and leaves the
     // cache (a DELETED event) in the same write; memory follows the work in flight, not history.
     SharedIndexInformer<T> informer =
-        (type == KeptnTask.class ? selected.withoutLabel(Keys.DONE) : selected).runnableInformer(0);
+        (type == KeptnTask.class ? selected.withoutLabel(Keys.DONE) : selected)
+            .withLimit(pageSize)
+            .runnableInformer(0);
     informer.itemStore(new SlimStore<>());
     if (type == KeptnTask.class) {
       informer.addIndexers(
@@ -132,10 +136,7 @@ final class Informers implements TaskCache {
           public void onDelete(T obj, boolean finalStateUnknown) {
             if (type == KeptnTask.class) {
               listener.told((KeptnTask) obj);
-              // A task leaves the cache when it was deleted, when it got the done label (the
-              // server sends DELETED with the object as it was before, without the label), or
-              // after a relist that no longer lists it (finalStateUnknown, a stale copy). Only
-              // the API server can tell these apart: see Departures.
+              // deleted, labelled done or gone from a relist: see Listener.left, Departures
               listener.left((KeptnTask) obj);
             } else {
               changed(type, obj);

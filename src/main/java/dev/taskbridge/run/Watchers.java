@@ -74,7 +74,7 @@ public class Watchers implements Informers.Listener {
 
   void onStart(@Observes @Priority(2000) StartupEvent ev) {
     queue = new WorkQueue<>("reconcile", 4, this::handle);
-    informers = new Informers(client, this);
+    informers = new Informers(client, this, config.listPageSize());
     boolean keptn = config.runner().mode() == RunnerMode.keptn;
     boolean restartsInPod = keptn || config.runner().restartPolicy() == RestartPolicy.OnFailure;
     var results = config.results();

@@ -280,11 +280,13 @@ public final class ApiServer implements AutoCloseable {
     }
     MockResponse answer;
     try {
-      answer =
-          IndexedCrudDispatcher.isEventSearch(request.getMethod(), path)
-                  && crud instanceof IndexedCrudDispatcher indexed
-              ? indexed.searchEvents(path)
-              : crud.dispatch(request);
+      if (IndexedCrudDispatcher.isEventSearch(request.getMethod(), path)) {
+        answer = store.searchEvents(path);
+      } else if (IndexedCrudDispatcher.isPagedList(request.getMethod(), path)) {
+        answer = store.page(path);
+      } else {
+        answer = crud.dispatch(request);
+      }
     } catch (RuntimeException e) {
       // Fabric8's dispatcher throws where kube-apiserver answers: a JSON patch that cannot be
       // applied (a failed "test", a missing path) is 422 Invalid, anything else a 500

@@ -1,5 +1,6 @@
 package dev.taskbridge.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -14,13 +15,16 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -200,6 +204,112 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     } catch (IOException e) {
       return all;
     }
+  }
+
+  /** Whether a GET asks for a page of a list ({@code limit} or {@code continue}), not a watch. */
+  static boolean isPagedList(String method, String path) {
+    int q = path.indexOf('?');
+    if (!"GET".equals(method) || q < 0) {
+      return false;
+    }
+    String query = path.substring(q + 1);
+    return !query.contains("watch=true")
+        && (query.matches("(.*&)?limit=\\d+(&.*)?") || query.matches("(.*&)?continue=.*"));
+  }
+
+  /** Lists that were answered in part: continue token, the items still to come, the list's rv. */
+  private final Map<String, Snapshot> snapshots =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Snapshot> eldest) {
+              return size() > 64; // older tokens expire, as a compacted revision would
+            }
+          });
+
+  private record Snapshot(List<JsonNode> rest, JsonNode listMeta) {}
+
+  /**
+   * Answers an {@link #isPagedList} request as kube-apiserver does: at most {@code limit} items,
+   * and {@code metadata.continue} (with {@code remainingItemCount}) while more remain. The later
+   * pages come from the list as it was at the first (a snapshot, like the server's read at one
+   * resourceVersion); an unknown or expired token is {@code 410 Expired}.
+   */
+  MockResponse page(String path) {
+    int q = path.indexOf('?');
+    long limit = 0;
+    String token = null;
+    StringBuilder rest = new StringBuilder();
+    for (String param : path.substring(q + 1).split("&")) {
+      String decoded = URLDecoder.decode(param, StandardCharsets.UTF_8);
+      if (decoded.startsWith("limit=")) {
+        limit = Long.parseLong(decoded.substring("limit=".length()));
+      } else if (decoded.startsWith("continue=")) {
+        token = decoded.substring("continue=".length());
+      } else {
+        rest.append(rest.isEmpty() ? "" : "&").append(param);
+      }
+    }
+    var json = new ObjectMapper();
+    try {
+      List<JsonNode> items;
+      ObjectNode list;
+      if (token != null && !token.isEmpty()) {
+        Snapshot snap = snapshots.remove(token);
+        if (snap == null) {
+          return expired();
+        }
+        items = snap.rest();
+        list = json.createObjectNode();
+        list.put("apiVersion", "v1");
+        list.put("kind", "List");
+        list.set("metadata", snap.listMeta().deepCopy());
+      } else {
+        MockResponse all = handleGet(path.substring(0, q) + (rest.isEmpty() ? "" : "?" + rest));
+        if (all.code() != 200) {
+          return all;
+        }
+        JsonNode body = json.readTree(all.getBody().getBytes());
+        if (!(body instanceof ObjectNode o) || !o.path("items").isArray()) {
+          return all; // not a list (a GET by name)
+        }
+        list = o;
+        items = new ArrayList<>();
+        list.path("items").forEach(items::add);
+        if (!list.path("metadata").isObject()) {
+          list.putObject("metadata");
+        }
+      }
+      int n = limit <= 0 ? items.size() : (int) Math.min(limit, items.size());
+      var kept = json.createArrayNode();
+      items.subList(0, n).forEach(kept::add);
+      list.set("items", kept);
+      ObjectNode meta = (ObjectNode) list.get("metadata");
+      meta.remove("continue");
+      meta.remove("remainingItemCount");
+      if (n < items.size()) {
+        String next = UUID.randomUUID().toString();
+        snapshots.put(
+            next, new Snapshot(new ArrayList<>(items.subList(n, items.size())), meta.deepCopy()));
+        meta.put("continue", next);
+        meta.put("remainingItemCount", items.size() - n);
+      }
+      return new MockResponse()
+          .setResponseCode(200)
+          .setHeader("Content-Type", "application/json")
+          .setBody(json.writeValueAsString(list));
+    } catch (IOException | NumberFormatException e) {
+      return new MockResponse().setResponseCode(400).setBody("{\"kind\":\"Status\",\"code\":400}");
+    }
+  }
+
+  private static MockResponse expired() {
+    return new MockResponse()
+        .setResponseCode(410)
+        .setHeader("Content-Type", "application/json")
+        .setBody(
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Expired\",\"code\":410,"
+                + "\"message\":\"The provided continue parameter is too old to display a consistent list result.\"}");
   }
 
   private static String nameOf(AttributeSet set) {

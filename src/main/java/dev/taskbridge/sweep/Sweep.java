@@ -2,7 +2,6 @@ package dev.taskbridge.sweep;
 
 import dev.taskbridge.config.BridgeConfig;
 import dev.taskbridge.config.WatchedNamespaces;
-import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.kube.ApiErrors;
 import dev.taskbridge.kube.Cluster;
 import dev.taskbridge.kube.Leadership;
@@ -17,7 +16,8 @@ import org.jboss.logging.Logger;
  * The periodic reconciliation ({@code bridge.sweep.every}), on the leader only: lists the
  * KeptnTasks the bridge manages that are not done yet, per watched namespace, straight from the API
  * server (not trusting that every watch event arrived) and reconciles those that are unfinished or
- * still owe a result. It is the only periodic reader, and reads only unfinished work.
+ * still owe a result. It is the only periodic reader, and reads only unfinished work, a page
+ * ({@code bridge.list-page-size}) at a time.
  */
 @ApplicationScoped
 public class Sweep {
@@ -43,16 +43,19 @@ public class Sweep {
     if (!leadership.isLeader()) {
       return;
     }
-    int owed = 0;
+    int[] owed = {0};
     try {
       for (String ns : WatchedNamespaces.of(config)) {
-        for (KeptnTask t : cluster.unfinishedTasks(ns)) {
-          TaskFacts f = TaskFacts.of(t);
-          if (!ResultFactory.settled(f) || !f.phasePublished()) {
-            watchers.repair(t);
-            owed++;
-          }
-        }
+        cluster.forEachUnfinishedTask(
+            ns,
+            config.listPageSize(),
+            t -> {
+              TaskFacts f = TaskFacts.of(t);
+              if (!ResultFactory.settled(f) || !f.phasePublished()) {
+                watchers.repair(t);
+                owed[0]++;
+              }
+            });
       }
     } catch (ApiErrors.Transient | ApiErrors.Permanent e) {
       LOG.warnf("sweep could not list KeptnTasks: %s", e.getMessage());
@@ -62,8 +65,8 @@ public class Sweep {
               t -> watchers.enqueue(t.getMetadata().getNamespace(), t.getMetadata().getName()));
       return;
     }
-    if (owed > 0) {
-      LOG.debugf("sweep: %d tasks unfinished or owing results", owed);
+    if (owed[0] > 0) {
+      LOG.debugf("sweep: %d tasks unfinished or owing results", owed[0]);
     }
   }
 }
