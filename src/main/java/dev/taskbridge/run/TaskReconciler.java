@@ -13,7 +13,6 @@ import dev.taskbridge.kube.ApiErrors;
 import dev.taskbridge.kube.Cluster;
 import dev.taskbridge.metrics.BridgeMetrics;
 import dev.taskbridge.report.Reporter;
-import dev.taskbridge.report.TaskFacts;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Clock;
@@ -46,6 +45,7 @@ public final class TaskReconciler {
   private final String keptnNamespace;
   private final OwnWrites own = new OwnWrites();
   private final JobRelease jobs;
+  private final Attempts attempts;
 
   public TaskReconciler(
       Cluster cluster,
@@ -66,6 +66,7 @@ public final class TaskReconciler {
     this.events = events;
     this.starter = new JobStarter(cluster, factory, metrics, events, clock, config);
     this.jobs = new JobRelease(cluster, cache);
+    this.attempts = new Attempts(cluster, metrics, events);
     this.keptnMode = config.runner().mode() == RunnerMode.keptn;
     this.keptnNamespace = config.keptnNamespace();
     this.next =
@@ -120,7 +121,7 @@ public final class TaskReconciler {
   /** What the decision needs: the task's Job from the cache, the API server only when missing. */
   private Seen read(TaskKey key, KeptnTask task) {
     String ns = key.namespace();
-    KeptnTaskStatus s = KeptnTaskStatus.copyOf(task.getStatus());
+    KeptnTaskStatus s = status(task);
     boolean noJob = s.jobName == null || s.jobName.isEmpty();
     boolean terminal = KeptnState.of(s.status).isTerminal();
     Job job;
@@ -148,9 +149,9 @@ public final class TaskReconciler {
     if (step instanceof Step.CreateJob) {
       return create(key, task);
     } else if (step instanceof Step.MarkProgressing p) {
-      return progressing(key, task, p, seen.job());
+      return progressing(key, task, p.jobName(), seen.job());
     } else if (step instanceof Step.CountAttempts c) {
-      return countAttempts(task, c);
+      return own.written(task, attempts.count(task, c.failed(), c.max()));
     } else if (step instanceof Step.Finish f) {
       return finish(key, task, f);
     } else if (step instanceof Step.ReleaseJob r) {
@@ -163,7 +164,9 @@ public final class TaskReconciler {
     JobStarter.Outcome outcome = starter.start(key, task);
     if (outcome instanceof JobStarter.Outcome.Created c) {
       Step after = NextStep.afterJobCreated(c.jobName(), c.now());
-      return after instanceof Step.MarkProgressing p ? progressing(key, task, p, null) : task;
+      return after instanceof Step.MarkProgressing p
+          ? progressing(key, task, p.jobName(), null)
+          : task;
     } else if (outcome instanceof JobStarter.Outcome.Refused r) {
       return finish(key, task, new Step.Finish(KeptnState.Failed, r.reason(), r.message()));
     }
@@ -176,30 +179,12 @@ public final class TaskReconciler {
     return task;
   }
 
-  private KeptnTask progressing(TaskKey key, KeptnTask task, Step.MarkProgressing p, Job job) {
-    KeptnTaskStatus s = KeptnTaskStatus.copyOf(task.getStatus());
-    s.jobName = p.jobName();
+  private KeptnTask progressing(TaskKey key, KeptnTask task, String jobName, Job job) {
+    KeptnTaskStatus s = status(task);
+    s.jobName = jobName;
     s.status = KeptnState.Progressing.name();
     s.startTime = s.startTime != null ? s.startTime : startTime(key, job);
     return own.written(task, cluster.writeStatus(task, s));
-  }
-
-  /** Records the Job's failed attempts on the task: a retrying event and metric per new one. */
-  private KeptnTask countAttempts(KeptnTask task, Step.CountAttempts c) {
-    int before = TaskFacts.of(task).failedAttempts();
-    int retried = Math.min(c.failed(), c.max() - 1) - Math.min(before, c.max() - 1);
-    if (retried > 0) {
-      metrics.taskRetried(task.getSpec().checkType, retried);
-    }
-    for (int a = before + 1; a <= c.failed() && a < c.max(); a++) {
-      events.attemptFailed(task, a, c.max());
-    }
-    return own.written(
-        task,
-        cluster.annotate(
-            task.getMetadata().getNamespace(),
-            task.getMetadata().getName(),
-            Map.of(Keys.ATTEMPTS, Integer.toString(c.failed()))));
   }
 
   private KeptnTask finish(TaskKey key, KeptnTask task, Step.Finish f) {
@@ -210,7 +195,7 @@ public final class TaskReconciler {
           own.written(
               task, cluster.annotate(key.namespace(), key.name(), Map.of(Keys.OUTPUT, f.output())));
     }
-    KeptnTaskStatus s = KeptnTaskStatus.copyOf(task.getStatus());
+    KeptnTaskStatus s = status(task);
     if (job != null) {
       s.jobName = job.getMetadata().getName();
       s.startTime = s.startTime != null ? s.startTime : startTime(key, job);
@@ -238,6 +223,11 @@ public final class TaskReconciler {
 
   private String startTime(TaskKey key, Job job) {
     return JobView.taskStart(starter.createdAt(key), job, clock.instant());
+  }
+
+  /** A copy to change: the cached task is shared. */
+  private static KeptnTaskStatus status(KeptnTask task) {
+    return KeptnTaskStatus.copyOf(task.getStatus());
   }
 
   private String now() {
