@@ -39,18 +39,20 @@ public final class EmbeddedKafka implements AutoCloseable {
   private KafkaRaftServer server;
   // a second listener whose advertised port is another (a proxy's): clients that bootstrap there
   // reach the broker only through that proxy (tests cut one client off while others go on)
-  private int sidePort;
-  private int sideAdvertised;
+  private final int sidePort;
+  private final int sideAdvertised;
 
-  private EmbeddedKafka(int brokerPort, int partitions, int sidePort) throws IOException {
+  private EmbeddedKafka(int brokerPort, int partitions, int sidePort, int sideAdvertised)
+      throws IOException {
     // a port picked free and released may be picked again: none may be another listener's
     this.brokerPort = brokerPort == 0 ? freePortOtherThan(Set.of(sidePort)) : brokerPort;
     this.controllerPort = freePortOtherThan(Set.of(sidePort, this.brokerPort));
+    this.sidePort = sidePort;
+    this.sideAdvertised = sideAdvertised;
     this.partitions = partitions;
     this.dataDir = Files.createTempDirectory("taskbridge-kraft-");
   }
 
-  /** Formats storage and starts a broker; {@code port} 0 picks a free one. */
   private static void refuse(String what, int code, String message) {
     org.jboss.logging.Logger.getLogger(EmbeddedKafka.class)
         .errorf(
@@ -61,6 +63,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             message);
   }
 
+  /** Formats storage and starts a broker; {@code port} 0 picks a free one. */
   public static EmbeddedKafka start(int port, int partitions) {
     return start(port, partitions, 0, 0);
   }
@@ -76,9 +79,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     Exit.setExitProcedure((code, message) -> refuse("exit", code, message));
     Exit.setHaltProcedure((code, message) -> refuse("halt", code, message));
     try {
-      EmbeddedKafka k = new EmbeddedKafka(port, partitions, sidePort);
-      k.sidePort = sidePort;
-      k.sideAdvertised = sideAdvertised;
+      EmbeddedKafka k = new EmbeddedKafka(port, partitions, sidePort, sideAdvertised);
       new Formatter()
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
           .setNodeId(1)

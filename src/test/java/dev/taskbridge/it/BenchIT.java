@@ -49,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -183,11 +184,17 @@ class BenchIT {
     boolean jdk25 = jdk25Present();
     for (int run = 0; run < RUNS; run++) {
       try (Env env = new Env()) {
-        bridge.add(p1Bridge(env, run, JDK17, List.of(), p1BridgeCpu, p1Census));
+        P1Run r = p1Bridge(env, run, JDK17, List.of());
+        bridge.add(r.rate());
+        p1BridgeCpu.add(r.bridgeCpu());
+        p1TestCpu.add(r.testCpu());
+        p1Census.add(r.byVerb());
       }
       if (jdk25) {
         try (Env env = new Env()) {
-          shipped.add(p1Bridge(env, run, JDK25, shippedFlags(), p1ShippedCpu, new ArrayList<>()));
+          P1Run r = p1Bridge(env, run, JDK25, shippedFlags());
+          shipped.add(r.rate());
+          p1ShippedCpu.add(r.bridgeCpu());
         }
       }
       try (Env env = new Env()) {
@@ -262,7 +269,7 @@ class BenchIT {
     train.environment().put("JAVA_OPTS", JVM_ARGS + " " + COMPACT_HEADERS);
     train.redirectErrorStream(true).redirectOutput(dir.resolve("train.log").toFile());
     Process p = train.start();
-    if (!p.waitFor(3, java.util.concurrent.TimeUnit.MINUTES) || p.exitValue() != 0) {
+    if (!p.waitFor(3, TimeUnit.MINUTES) || p.exitValue() != 0) {
       p.destroyForcibly();
       throw new IllegalStateException("AOT training failed; see " + dir.resolve("train.log"));
     }
@@ -270,7 +277,7 @@ class BenchIT {
     return aot;
   }
 
-  /** Per P1 run: CPU milliseconds per task run of the bridge's process and of this JVM. */
+  /** Per P1 run (JDK 17): CPU milliseconds per task run of the bridge's process and of this JVM. */
   final List<Double> p1BridgeCpu = new ArrayList<>();
 
   final List<Double> p1TestCpu = new ArrayList<>();
@@ -306,9 +313,13 @@ class BenchIT {
             percentile(toResult, 0.5), percentile(toResult, 0.99)));
   }
 
-  double p1Bridge(
-      Env env, int run, Path javaHome, List<String> extra, List<Double> cpus, List<String> census)
-      throws Exception {
+  /**
+   * One timed P1 run of the bridge: task runs per second, CPU milliseconds per task run of the
+   * bridge's process and of this JVM, and the API requests per task run by verb.
+   */
+  record P1Run(double rate, double bridgeCpu, double testCpu, String byVerb) {}
+
+  P1Run p1Bridge(Env env, int run, Path javaHome, List<String> extra) throws Exception {
     try (PackagedApp app = PackagedApp.start(env.props("bench-p1-" + run), javaHome, extra)) {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
       if (P1_WARMUP > 0) {
@@ -323,11 +334,6 @@ class BenchIT {
       double cpu = (cpuMs(app.pid()) - cpu0) / P1_EVENTS;
       double test = (cpuMs(ProcessHandle.current().pid()) - test0) / P1_EVENTS;
       env.api.record(false);
-      cpus.add(cpu);
-      if (javaHome.equals(JDK17)) {
-        p1TestCpu.add(test);
-      }
-      census.add(byVerb(env.api.recorded(), P1_EVENTS));
       System.out.printf(
           "bench P1 bridge (%s %s) run %d: %d runs in %.1fs = %.1f/s; CPU per run: bridge %.2f ms, test JVM %.2f ms; API requests per run: %s%n",
           javaHome.getFileName(),
@@ -339,7 +345,7 @@ class BenchIT {
           cpu,
           test,
           census(env.api.recorded(), P1_EVENTS));
-      return P1_EVENTS / s;
+      return new P1Run(P1_EVENTS / s, cpu, test, byVerb(env.api.recorded(), P1_EVENTS));
     }
   }
 
@@ -381,8 +387,7 @@ class BenchIT {
 
   /** The requests (watches left out) counted by {@code key}, in the key's order. */
   static Map<String, Long> counted(
-      List<ApiServer.Request> requests,
-      java.util.function.Function<ApiServer.Request, String> key) {
+      List<ApiServer.Request> requests, Function<ApiServer.Request, String> key) {
     return requests.stream()
         .filter(r -> !r.path().contains("watch=true"))
         .collect(Collectors.groupingBy(key, TreeMap::new, Collectors.counting()));
