@@ -165,7 +165,13 @@ class BenchIT {
     }
     if (FIGURES.contains("P4")) {
       try (Env env = new Env()) {
-        p4Growth(env);
+        p4Growth(env, JDK17, List.of(), " -Xmx320m", "");
+      }
+      if (jdk25Present()) {
+        // the shipped runtime at P3's 160 MB heap: does 10,000 in flight make the collector thrash?
+        try (Env env = new Env()) {
+          p4Growth(env, JDK25, shippedFlags(), "", ", shipped runtime, P3's 160 MB heap");
+        }
       }
     }
     if (FIGURES.contains("P5")) {
@@ -699,7 +705,12 @@ class BenchIT {
     return app.output().contains("java.lang.OutOfMemoryError");
   }
 
-  void p4Growth(Env env) {
+  /**
+   * P4 on {@code javaHome} with {@code extra} options and {@code heap} added to {@link #JVM_ARGS};
+   * {@code label} tells the row apart.
+   */
+  void p4Growth(Env env, Path javaHome, List<String> extra, String heap, String label)
+      throws Exception {
     List<Integer> levels = new ArrayList<>(List.of(100, 1000, 10_000));
     levels.removeIf(l -> l > P4_MAX);
     StringBuilder cells = new StringBuilder();
@@ -710,8 +721,8 @@ class BenchIT {
     // sized as docs/operations.md says for 10,000 tasks in flight: a larger memory limit, so a
     // larger heap (-Xmx320m, a 800Mi limit at JAVA_MAX_MEM_RATIO=40); P3 shows they fit in 160m,
     // but with the collector running all the time
-    System.setProperty("packaged.jvm.args", JVM_ARGS + " -Xmx320m");
-    try (PackagedApp app = PackagedApp.start(env.props("bench-p4"))) {
+    System.setProperty("packaged.jvm.args", JVM_ARGS + heap);
+    try (PackagedApp app = PackagedApp.start(env.props("bench-p4"), javaHome, extra)) {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
       if (P1_WARMUP > 0) {
         runAll("bench-p4-warmup", P1_WARMUP); // the first level must not pay for the JIT
@@ -743,14 +754,16 @@ class BenchIT {
         min = Math.min(min, m);
         max = Math.max(max, m);
         cells.append(String.format("%d in flight: %.1f ms; ", level, m));
-        System.out.printf("bench P4 %d in flight: median event→Job %.1f ms%n", level, m);
+        System.out.printf("bench P4%s %d in flight: median event→Job %.1f ms%n", label, level, m);
       }
     } finally {
       System.setProperty("packaged.jvm.args", JVM_ARGS);
     }
     rows.add(
         String.format(
-            "| P4 per-event cost (event → Job, median of "
+            "| P4 per-event cost"
+                + label
+                + " (event → Job, median of "
                 + P4_PROBES
                 + " paced at 20/s) | %s | | %.2f × from first to last level (highest/lowest"
                 + " %.2f ×) | flat within 20%% |",
@@ -1038,8 +1051,9 @@ class BenchIT {
         the last answer runs from the simulator's terminal Job status of the last task to end to
         the client receiving the last verdict.
       - P4 keeps 100, 1,000 and 10,000 tasks in flight (Jobs that never end) and measures single
-        events' event → Job latency on top (200 events paced at 20/s per level). Its app runs with a 320 MB heap, as
-        docs/operations.md sizes a deployment for 10,000 tasks in flight (P3 shows they fit in 160 MB,
-        but there the collector runs all the time and the 10,000 level cost 12.4 ms instead of ~4).
+        events' event → Job latency on top (200 events paced at 20/s per level). Its first row runs
+        on JDK 17 with a 320 MB heap, as docs/operations.md sizes a deployment for 10,000 tasks in
+        flight; the second on the shipped runtime (JDK 25, compact headers, AOT cache) with P3's
+        160 MB heap, which shows whether 10,000 in flight make the collector thrash there.
       """;
 }
