@@ -741,6 +741,14 @@ class BenchIT {
             .atMost(Duration.ofMinutes(30))
             .pollInterval(Duration.ofSeconds(1))
             .until(() -> hangTasks.stream().allMatch(jobAddedAt::containsKey));
+        // and the bridge has taken them in: every task marked Progressing (its started result
+        // out). A Job exists before that pass (its watch event brings it), so probing right after
+        // the last Job measured the queue of that burst, not the cost at this level
+        Set<String> loading = Set.copyOf(hangTasks);
+        await()
+            .atMost(Duration.ofMinutes(30))
+            .pollInterval(Duration.ofSeconds(1))
+            .until(() -> resultTimes(loading, ".started").size() == loading.size());
         inFlight = level;
         if (level == levels.get(0)) {
           probes(level + "-discarded", 50); // the probe path's first use compiles it
