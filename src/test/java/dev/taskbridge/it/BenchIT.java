@@ -1042,7 +1042,7 @@ class BenchIT {
         the simulator's, no Kafka and no bridge JVM sharing the 2 cores.
       - The bridge runs with the JVM options docker/Dockerfile.jvm ships (shown in P3) and the
         default `bridge.sweep.every` (30 s), on this JVM (17, as every figure before #18), and for
-        P1 and P3 also on the image's runtime: JDK 25 with `-XX:+UseCompactObjectHeaders` and the
+        P1, P3 and P4 also on the image's runtime: JDK 25 with `-XX:+UseCompactObjectHeaders` and the
         AOT cache that docker/aot-train.sh writes, run here exactly as the image build runs it (a
         training start against a closed broker and API server port, stopped at "started").
       - P1's CPU per task run is the bridge process's user and system time (/proc/<pid>/stat) over
