@@ -49,6 +49,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -165,6 +166,8 @@ class BenchIT {
     }
     if (FIGURES.contains("P4")) {
       try (Env env = new Env()) {
+        // sized as docs/operations.md says for 10,000 tasks in flight: a larger memory limit, so
+        // a larger heap (-Xmx320m, a 800Mi limit at JAVA_MAX_MEM_RATIO=40)
         p4Growth(env, JDK17, List.of(), " -Xmx320m", "");
       }
       if (jdk25Present()) {
@@ -685,20 +688,30 @@ class BenchIT {
       for (int i = 0; i < records.size(); i += 1000) {
         Bus.sendAll(records.subList(i, Math.min(records.size(), i + 1000)));
       }
-      await()
-          .atMost(Duration.ofMinutes(30))
-          .pollInterval(Duration.ofSeconds(2))
-          .until(() -> outOfHeap(app) || tasks.stream().allMatch(jobAddedAt::containsKey));
-      // every task's started result is out: the bridge has seen every Job
-      await()
-          .atMost(Duration.ofMinutes(10))
-          .pollInterval(Duration.ofSeconds(2))
-          .until(
-              () -> outOfHeap(app) || resultTimes(Set.copyOf(tasks), ".started").size() == tracked);
+      awaitTakenIn(tasks, () -> outOfHeap(app));
       // a bridge out of heap holds no figure worth reporting: NaN, and the row says why
       loaded = outOfHeap(app) ? Double.NaN : rssMb(app);
     }
     return loaded;
+  }
+
+  /**
+   * Until every one of {@code tasks} has its Job and its started result (the bridge has taken them
+   * in, marked Progressing: a Job exists before that pass, which its watch event brings, so waiting
+   * for the Jobs alone would measure the queue of the burst), or {@code giveUp}.
+   */
+  void awaitTakenIn(List<String> tasks, BooleanSupplier giveUp) {
+    await()
+        .atMost(Duration.ofMinutes(30))
+        .pollInterval(Duration.ofSeconds(1))
+        .until(() -> giveUp.getAsBoolean() || tasks.stream().allMatch(jobAddedAt::containsKey));
+    Set<String> loading = Set.copyOf(tasks);
+    await()
+        .atMost(Duration.ofMinutes(10))
+        .pollInterval(Duration.ofSeconds(2))
+        .until(
+            () ->
+                giveUp.getAsBoolean() || resultTimes(loading, ".started").size() == loading.size());
   }
 
   static boolean outOfHeap(PackagedApp app) {
@@ -718,9 +731,6 @@ class BenchIT {
     double last = 0;
     double min = Double.MAX_VALUE;
     double max = 0;
-    // sized as docs/operations.md says for 10,000 tasks in flight: a larger memory limit, so a
-    // larger heap (-Xmx320m, a 800Mi limit at JAVA_MAX_MEM_RATIO=40); P3 shows they fit in 160m,
-    // but with the collector running all the time
     System.setProperty("packaged.jvm.args", JVM_ARGS + heap);
     try (PackagedApp app = PackagedApp.start(env.props("bench-p4"), javaHome, extra)) {
       await().atMost(Duration.ofSeconds(60)).until(app::ready);
@@ -737,18 +747,7 @@ class BenchIT {
           hangTasks.add(Names.taskName(CheckType.pre, "bench-hang", e.source(), e.id()));
         }
         Bus.sendAll(hang);
-        await()
-            .atMost(Duration.ofMinutes(30))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(() -> hangTasks.stream().allMatch(jobAddedAt::containsKey));
-        // and the bridge has taken them in: every task marked Progressing (its started result
-        // out). A Job exists before that pass (its watch event brings it), so probing right after
-        // the last Job measured the queue of that burst, not the cost at this level
-        Set<String> loading = Set.copyOf(hangTasks);
-        await()
-            .atMost(Duration.ofMinutes(30))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(() -> resultTimes(loading, ".started").size() == loading.size());
+        awaitTakenIn(hangTasks, () -> false);
         inFlight = level;
         if (level == levels.get(0)) {
           probes(level + "-discarded", 50); // the probe path's first use compiles it
