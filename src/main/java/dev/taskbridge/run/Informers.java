@@ -59,13 +59,14 @@ final class Informers implements TaskCache {
   private final Map<String, SharedIndexInformer<KeptnTask>> tasks = new ConcurrentHashMap<>();
   private final Map<String, SharedIndexInformer<Job>> jobs = new ConcurrentHashMap<>();
   private final Map<String, SharedIndexInformer<Pod>> pods = new ConcurrentHashMap<>();
-  private final Map<TaskKey, KeptnTask> listed = new ConcurrentHashMap<>();
+  private final StandIns standIns;
   private final long pageSize; // objects per list answer: a relist of 10,000 tasks comes in pages
 
-  Informers(KubernetesClient client, Listener listener, long pageSize) {
+  Informers(KubernetesClient client, Listener listener, long pageSize, StandIns standIns) {
     this.client = client;
     this.listener = listener;
     this.pageSize = pageSize;
+    this.standIns = standIns;
   }
 
   /**
@@ -164,13 +165,12 @@ final class Informers implements TaskCache {
 
   /**
    * The sweep found an unfinished task on the server. If the informer never delivered it (a watch
-   * that missed an event), the listed copy stands in for the cache's until the informer has it.
-   * True when it stands in.
+   * that missed an event), the listed copy stands in ({@link StandIns}) until the informer has it.
    */
   boolean standIn(KeptnTask listedCopy) {
     TaskKey key = TaskKey.of(listedCopy);
     if (task(key) == null) {
-      listed.put(key, listedCopy);
+      standIns.offer(listedCopy);
       return true;
     }
     return false;
@@ -193,10 +193,10 @@ final class Informers implements TaskCache {
     var informer = tasks.getOrDefault(key.namespace(), tasks.get("*"));
     KeptnTask cached = informer == null ? null : informer.getIndexer().getByKey(key.cacheKey());
     if (cached != null) {
-      listed.remove(key);
+      standIns.take(key);
       return cached;
     }
-    return listed.remove(key); // the sweep's copy, used once
+    return standIns.take(key); // the sweep's copy, used once
   }
 
   @Override

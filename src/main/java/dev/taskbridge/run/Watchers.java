@@ -45,6 +45,7 @@ public class Watchers implements Informers.Listener {
   private final Clock clock;
   private final DefinitionCache definitionCache;
   private final List<Consumer<String>> taskListeners = new CopyOnWriteArrayList<>();
+  private final StandIns standIns = new StandIns();
   private WorkQueue<Work> queue;
   private Informers informers;
   private Reporter reporter;
@@ -74,7 +75,7 @@ public class Watchers implements Informers.Listener {
 
   void onStart(@Observes @Priority(2000) StartupEvent ev) {
     queue = new WorkQueue<>("reconcile", 4, this::handle);
-    informers = new Informers(client, this, config.listPageSize());
+    informers = new Informers(client, this, config.listPageSize(), standIns);
     boolean keptn = config.runner().mode() == RunnerMode.keptn;
     boolean restartsInPod = keptn || config.runner().restartPolicy() == RestartPolicy.OnFailure;
     var results = config.results();
@@ -164,6 +165,7 @@ public class Watchers implements Informers.Listener {
     } else if (work instanceof Work.Cancel cancel) {
       departures.gone(cancel.task());
     } else if (work instanceof Work.Reconcile reconcile) {
+      standIns.confirm(reconcile.task(), k -> cluster.task(k.namespace(), k.name()));
       reconciler.reconcile(reconcile.task());
     }
   }

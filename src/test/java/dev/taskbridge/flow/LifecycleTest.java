@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.plan.Names;
+import dev.taskbridge.run.Watchers;
 import dev.taskbridge.sandbox.Script;
 import dev.taskbridge.testing.ApiServerResource;
 import dev.taskbridge.testing.Bus;
@@ -17,6 +19,7 @@ import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -27,6 +30,8 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaResource.class)
 @WithTestResource(ApiServerResource.class)
 class LifecycleTest {
+  @Inject Watchers watchers;
+
   static final String NS = "team-a";
 
   static String definition(Script script) {
@@ -279,6 +284,47 @@ class LifecycleTest {
     List<Ce> r = awaitResults(e, 3);
     assertThat(kinds(r)).containsExactly("task.started", "task.succeeded", "phase.finished");
     assertThat(TestInfra.simulator().jobsCreatedTwice()).doesNotContain(NS + "/" + task);
+  }
+
+  /**
+   * The sweep lists the unfinished tasks; a task labelled done just after it was listed has left
+   * the informer's cache, and what memory held about its results is released, by the time its
+   * listed copy (Succeeded, results not yet recorded on it) is looked at. That copy must not stand
+   * in for the cache's: the server says the task is done, so nothing is published again.
+   */
+  @Test
+  void aCopyListedJustBeforeTheTaskWasDoneDoesNotPublishItsResultsAgain() {
+    String def = definition(Script.succeed());
+    Events e = Events.pre(NS, "shop", "1").tasks(def);
+    TestInfra.api().record(true);
+    KeptnTask listed;
+    try {
+      Bus.send(e.binary(Bus.EVENTS));
+      String name = awaitResults(e, 3).get(0).subject();
+      String path = "/apis/lifecycle.keptn.sh/v1/namespaces/" + NS + "/keptntasks/" + name;
+      // done on the server, and its departure from the cache handled: the bridge asked the server
+      // about the task (it was labelled done: memory released) and has nothing left to do
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  TestInfra.api().recorded().stream()
+                          .anyMatch(q -> q.method().equals("GET") && q.path().equals(path))
+                      && watchers.pending() == 0);
+      listed = InCluster.tasksOf(NS, e.trigger()).get(0);
+    } finally {
+      TestInfra.api().record(false);
+    }
+    assertThat(listed.getMetadata().getLabels()).containsEntry(Keys.DONE, "true");
+    // the copy as the sweep listed it a moment before the done write
+    listed.getMetadata().getLabels().remove(Keys.DONE);
+    listed.getMetadata().getAnnotations().remove(Keys.PUBLISHED);
+    listed.getMetadata().getAnnotations().remove(Keys.PHASE_PUBLISHED);
+    watchers.repair(listed);
+    await().atMost(Duration.ofSeconds(30)).until(() -> watchers.pending() == 0);
+    Bus.results().awaitCaughtUp(Duration.ofSeconds(30));
+    assertThat(kinds(Bus.results().forTrigger(e.trigger())))
+        .containsExactly("task.started", "task.succeeded", "phase.finished");
   }
 
   @Test

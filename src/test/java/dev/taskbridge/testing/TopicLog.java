@@ -3,6 +3,7 @@ package dev.taskbridge.testing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +13,10 @@ import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 
 /** Reads a topic from the beginning in the background and keeps every record, for assertions. */
 public final class TopicLog implements AutoCloseable {
@@ -36,11 +39,14 @@ public final class TopicLog implements AutoCloseable {
   }
 
   private final List<Rec> records = new ArrayList<>();
+  private final Properties props = new Properties();
+  private final String topic;
   private final Thread thread;
   private volatile boolean running = true;
 
   public TopicLog(String bootstrap, String topic) {
-    Properties p = new Properties();
+    this.topic = topic;
+    Properties p = props;
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-log-" + UUID.randomUUID());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -73,6 +79,30 @@ public final class TopicLog implements AutoCloseable {
             "topic-log-" + topic);
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * Waits until this log has read every record the topic holds now (each partition's end offset as
+   * the broker says it at the call): what was acknowledged before is then in {@link #all()}.
+   */
+  public void awaitCaughtUp(Duration max) {
+    Map<Integer, Long> ends = new HashMap<>();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
+      List<TopicPartition> parts =
+          c.partitionsFor(topic).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .toList();
+      c.endOffsets(parts).forEach((tp, end) -> ends.put(tp.partition(), end));
+    }
+    Awaitility.await()
+        .atMost(max)
+        .until(
+            () -> {
+              Map<Integer, Long> read = new HashMap<>();
+              all().forEach(r -> read.merge(r.partition(), r.offset() + 1, Math::max));
+              return ends.entrySet().stream()
+                  .allMatch(e -> read.getOrDefault(e.getKey(), 0L) >= e.getValue());
+            });
   }
 
   public List<Rec> all() {
