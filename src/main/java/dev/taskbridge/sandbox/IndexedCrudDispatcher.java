@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesResponseComposer;
 import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.crud.CrudDispatcher;
@@ -25,25 +26,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fabric8's CRUD dispatcher with its store indexed by object name.
+ * Fabric8's CRUD dispatcher with its store indexed by object name and by resource.
  *
- * <p>The stock dispatcher finds the object of every create, patch and replace by scanning all
- * stored objects, so each request costs O(objects) on the server's single event-loop thread; with
- * thousands of KeptnTasks and Jobs that scan, not the service under test, set every figure (and the
- * large {@code -Psoak} run did not finish). A real kube-apiserver looks objects up by key. This
- * keeps the stock dispatcher's behaviour (same matching, same responses, same watch events) and
- * only answers name lookups from an index kept in step with the store.
+ * <p>The stock dispatcher finds the object of every create, patch and replace, and answers every
+ * GET, by copying and matching all stored objects of every kind, so each request costs O(objects)
+ * on the server's single event-loop thread; with thousands of KeptnTasks, Jobs, pods and Events
+ * that scan, not the service under test, set every figure (the large {@code -Psoak} run did not
+ * finish; P4 at 10,000 in flight queued for seconds behind it). A real kube-apiserver reads an
+ * object by its key and lists from the objects of one resource. This keeps the stock dispatcher's
+ * behaviour (same matching, same responses, same watch events) and only answers name lookups and
+ * lists from indexes kept in step with the store.
  */
 final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   private static final String NAME = "name";
+  private static final String PLURAL = "plural";
 
   private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
+  private final Map<String, Set<AttributeSet>> byResource = new HashMap<>();
+  private final AtomicLong resourceVersion;
+  private final ReadWriteLock lock; // the stock dispatcher's: a write's remove and put are one step
 
   /** Watch events that are lost (path, object name): none unless a test says so. */
   private volatile BiPredicate<String, String> lost = (p, n) -> false;
@@ -61,6 +70,12 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       @SuppressWarnings("unchecked")
       Set<Object> listeners = (Set<Object>) watches.get(this);
       watches.set(this, new LossyListeners(listeners));
+      Field version = KubernetesCrudDispatcher.class.getDeclaredField("resourceVersion");
+      version.setAccessible(true);
+      resourceVersion = (AtomicLong) version.get(this);
+      Field rw = KubernetesCrudDispatcher.class.getDeclaredField("lock");
+      rw.setAccessible(true);
+      lock = (ReadWriteLock) rw.get(this);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("Fabric8's mock server changed: cannot index its store", e);
     }
@@ -144,6 +159,53 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
       }
     }
     return null;
+  }
+
+  /**
+   * A GET as kube-apiserver serves it: an object by its key, a list from the stored objects of its
+   * resource only (in their store order, as the stock dispatcher lists them). Watches, and paths
+   * that name no resource (discovery), are the stock dispatcher's.
+   */
+  @Override
+  public MockResponse handleGet(String path) {
+    int q = path.indexOf('?');
+    if (q >= 0 && path.substring(q).contains("watch=true")) {
+      return super.handleGet(path);
+    }
+    AttributeSet query = getKey(path);
+    String name = nameOf(query);
+    String resource = valueOf(query, PLURAL);
+    if (name == null && (query.containsKey(NAME) || resource == null)) {
+      return super.handleGet(path);
+    }
+    List<String> items = new ArrayList<>();
+    lock.readLock().lock();
+    try {
+      synchronized (map) {
+        for (AttributeSet key :
+            (name != null ? byName : byResource)
+                .getOrDefault(name != null ? name : resource, Set.of())) {
+          if (key.matches(query)) {
+            items.add(map.get(key));
+            if (name != null) {
+              break;
+            }
+          }
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+    if (name != null) {
+      return items.isEmpty()
+          ? new MockResponse().setResponseCode(404)
+          : new MockResponse().setResponseCode(200).setBody(items.get(0));
+    }
+    return new MockResponse()
+        .setResponseCode(200)
+        .setBody(
+            ((KubernetesResponseComposer) responseComposer)
+                .compose(items, String.valueOf(resourceVersion.get())));
   }
 
   private static final Pattern EVENTS =
@@ -313,29 +375,31 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   }
 
   private static String nameOf(AttributeSet set) {
-    Attribute a = set.getAttribute(NAME);
+    return valueOf(set, NAME);
+  }
+
+  private static String valueOf(AttributeSet set, String attribute) {
+    Attribute a = set.getAttribute(attribute);
     return a == null || a.getValues().size() != 1 ? null : a.getValues().get(0).toString();
   }
 
-  /** The store, keeping {@link #byName} in step (guarded by the synchronized wrapper's lock). */
+  /**
+   * The store, keeping {@link #byName} and {@link #byResource} in step (guarded by the synchronized
+   * wrapper's lock), in the store's order.
+   */
   private final class IndexedStore extends LinkedHashMap<AttributeSet, String> {
     @Override
     public String put(AttributeSet key, String value) {
-      String name = nameOf(key);
-      if (name != null) {
-        byName.computeIfAbsent(name, n -> new LinkedHashSet<>()).add(key);
-      }
+      index(byName, nameOf(key), key);
+      index(byResource, valueOf(key, PLURAL), key);
       return super.put(key, value);
     }
 
     @Override
     public String remove(Object key) {
       if (key instanceof AttributeSet set) {
-        String name = nameOf(set);
-        Set<AttributeSet> keys = name == null ? null : byName.get(name);
-        if (keys != null && keys.remove(set) && keys.isEmpty()) {
-          byName.remove(name);
-        }
+        unindex(byName, nameOf(set), set);
+        unindex(byResource, valueOf(set, PLURAL), set);
       }
       return super.remove(key);
     }
@@ -343,7 +407,22 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     @Override
     public void clear() {
       byName.clear();
+      byResource.clear();
       super.clear();
+    }
+  }
+
+  private static void index(Map<String, Set<AttributeSet>> index, String value, AttributeSet key) {
+    if (value != null) {
+      index.computeIfAbsent(value, v -> new LinkedHashSet<>()).add(key);
+    }
+  }
+
+  private static void unindex(
+      Map<String, Set<AttributeSet>> index, String value, AttributeSet key) {
+    Set<AttributeSet> keys = value == null ? null : index.get(value);
+    if (keys != null && keys.remove(key) && keys.isEmpty()) {
+      index.remove(value);
     }
   }
 }
