@@ -13,8 +13,10 @@ import dev.taskbridge.testing.InCluster;
 import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,18 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaResource.class)
 @WithTestResource(ApiServerResource.class)
 class SmokeTest {
+  @Inject KubernetesClient client;
+
+  /**
+   * The test world's Kubernetes client has no token (as a client-certificate kubeconfig has none):
+   * it is given an empty token source, so it does not re-read its configuration before each request
+   * ({@link dev.taskbridge.kube.NoTokenRefresh}).
+   */
+  @Test
+  void theBridgesClientWithoutATokenIsNotReconfiguredBeforeEachRequest() {
+    assertThat(client.getConfiguration().getOauthTokenProvider()).isNotNull();
+    assertThat(client.getConfiguration().getOauthTokenProvider().getToken()).isNull();
+  }
 
   @Test
   void eventOnKafkaRunsItsTaskAndPublishesTheResults() {
