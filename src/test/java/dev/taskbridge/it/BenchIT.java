@@ -1031,7 +1031,8 @@ class BenchIT {
       """
       ## Reading the figures
 
-      - The API server of these benchmarks is Fabric8's mock server (with the sandbox's index by name,
+      - The API server of these benchmarks is Fabric8's mock server with the sandbox's indexes (an
+        object read by name, a list from the objects of its resource, as kube-apiserver reads them;
         see below): it serves every request on one event-loop thread under one lock. The Fabric8 floor
         makes, from 4 threads, exactly the writes one task run costs (KeptnTask create, Job create, two
         task status patches, the Job's status patch that the simulator stands in for, one annotation
