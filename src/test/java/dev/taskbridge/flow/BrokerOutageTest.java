@@ -10,11 +10,13 @@ import dev.taskbridge.testing.Bus;
 import dev.taskbridge.testing.Ce;
 import dev.taskbridge.testing.Defs;
 import dev.taskbridge.testing.Events;
+import dev.taskbridge.testing.InCluster;
 import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,14 +45,20 @@ class BrokerOutageTest {
         .until(() -> given().get("/q/health/ready").statusCode() == 200);
 
     TestInfra.kafka().stopBroker();
+    Instant down = Instant.now();
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> given().get("/q/health/ready").statusCode() == 503);
     // the task ends while the broker is away; the broker stays down for 20 s in all
     await()
-        .pollDelay(Duration.ofSeconds(20))
-        .atMost(Duration.ofSeconds(25))
-        .until(() -> given().get("/q/health/ready").statusCode() == 503);
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                InCluster.jobsOf("team-a", e.trigger()).stream()
+                        .anyMatch(
+                            j -> j.getStatus() != null && j.getStatus().getSucceeded() != null)
+                    && !Instant.now().isBefore(down.plusSeconds(20))
+                    && given().get("/q/health/ready").statusCode() == 503);
     TestInfra.kafka().startBroker();
 
     await()
