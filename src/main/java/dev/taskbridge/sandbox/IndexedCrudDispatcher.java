@@ -178,34 +178,30 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
     if (name == null && (query.containsKey(NAME) || resource == null)) {
       return super.handleGet(path);
     }
-    List<String> items = new ArrayList<>();
     lock.readLock().lock();
     try {
+      if (name != null) {
+        Map.Entry<AttributeSet, String> found = findResource(query);
+        return found == null
+            ? new MockResponse().setResponseCode(404)
+            : new MockResponse().setResponseCode(200).setBody(found.getValue());
+      }
+      List<String> items = new ArrayList<>();
       synchronized (map) {
-        for (AttributeSet key :
-            (name != null ? byName : byResource)
-                .getOrDefault(name != null ? name : resource, Set.of())) {
+        for (AttributeSet key : byResource.getOrDefault(resource, Set.of())) {
           if (key.matches(query)) {
             items.add(map.get(key));
-            if (name != null) {
-              break;
-            }
           }
         }
       }
+      return new MockResponse()
+          .setResponseCode(200)
+          .setBody(
+              ((KubernetesResponseComposer) responseComposer)
+                  .compose(items, String.valueOf(resourceVersion.get())));
     } finally {
       lock.readLock().unlock();
     }
-    if (name != null) {
-      return items.isEmpty()
-          ? new MockResponse().setResponseCode(404)
-          : new MockResponse().setResponseCode(200).setBody(items.get(0));
-    }
-    return new MockResponse()
-        .setResponseCode(200)
-        .setBody(
-            ((KubernetesResponseComposer) responseComposer)
-                .compose(items, String.valueOf(resourceVersion.get())));
   }
 
   private static final Pattern EVENTS =
