@@ -6,6 +6,7 @@ import dev.taskbridge.contract.RejectionCode;
 import dev.taskbridge.contract.Safe;
 import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnTask;
+import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.kube.ApiErrors;
 import dev.taskbridge.kube.Cluster;
 import dev.taskbridge.metrics.BridgeMetrics;
@@ -18,6 +19,7 @@ import dev.taskbridge.plan.Plan;
 import dev.taskbridge.plan.PlannedTask;
 import dev.taskbridge.plan.Planner;
 import dev.taskbridge.plan.TaskSelection;
+import dev.taskbridge.plan.TriggerRecord;
 import dev.taskbridge.report.PhaseFacts;
 import dev.taskbridge.report.ResultFactory;
 import dev.taskbridge.report.ResultPublisher;
@@ -28,13 +30,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -275,8 +279,20 @@ public class IngestService {
           .ifPresent(d -> found.put(name, d));
     }
     Plan plan = planner.plan(event, names, found);
-    List<KeptnTask> existing = cluster.tasksOfTrigger(event.namespace(), plan.triggerHash());
-    Optional<String> conflict = EventIdentity.conflict(plan, existing);
+    String ns = event.namespace();
+    Optional<TriggerRecord> record = Optional.empty();
+    List<KeptnTask> listed = null;
+    try {
+      record = cluster.triggerRecord(ns, plan.triggerHash());
+    } catch (ApiErrors.Permanent p) {
+      // no permission to read ConfigMaps (an upgrade without the new RBAC rule): as before it
+      listed = cluster.tasksOfTrigger(ns, plan.triggerHash());
+      warnNoRecords(ns, p);
+    }
+    Optional<String> conflict =
+        listed == null
+            ? EventIdentity.conflict(plan, record)
+            : EventIdentity.conflict(plan, listed);
     if (conflict.isPresent()) {
       throw new Refusal(new FieldError("id", RejectionCode.ID_CONFLICT, conflict.get()));
     }
@@ -284,38 +300,89 @@ public class IngestService {
       publisher.publishAndWait(results.phase(noTasks(event, received), clock.instant()));
       return new Accepted(plan, false);
     }
-    Set<String> before = new HashSet<>();
-    existing.forEach(t -> before.add(t.getMetadata().getName()));
+    if (record.isPresent()) {
+      // written once every task of the event existed: nothing to create again (and a task deleted
+      // since stays deleted, reported cancelled, instead of running again)
+      plan.tasks().forEach(t -> watchers.enqueue(ns, t.name()));
+      return duplicate(plan);
+    }
     int created = 0;
+    List<KeptnTask> owners = new ArrayList<>();
     Map<String, String> refused = new TreeMap<>();
     ApiErrors.Permanent refusal = null;
     for (PlannedTask task : plan.tasks()) {
-      // a create whose answer was lost is retried and finds the task: it is this delivery's own
-      // when the listing just before did not have it
+      KeptnTask desired = DesiredTask.of(plan, task, received);
       try {
-        if (cluster.createTask(DesiredTask.of(plan, task, received))
-            || !before.contains(task.name())) {
+        Optional<KeptnTask> made = cluster.createTask(desired);
+        if (made.isPresent()) {
           created++;
+          owners.add(made.get());
+        } else {
+          // it existed: this delivery's own when a create whose answer was lost was retried
+          // (it carries this delivery's received-at), else an earlier delivery's
+          Optional<KeptnTask> there = cluster.existingTask(ns, task.name());
+          there.ifPresent(owners::add);
+          if (there.isPresent() && sameReceipt(there.get(), desired)) {
+            created++;
+          }
         }
       } catch (ApiErrors.Permanent p) {
         refused.put(task.name(), task.definitionName());
         refusal = refusal == null ? p : refusal;
         continue;
       }
-      watchers.enqueue(event.namespace(), task.name());
+      watchers.enqueue(ns, task.name());
     }
     if (refusal != null) {
-      noteRefused(event.namespace(), plan, refused);
+      noteRefused(ns, plan, refused);
       throw refusal;
     }
-    boolean duplicate = created == 0;
-    if (duplicate) {
-      metrics.eventDuplicate();
-      LOG.debugf(
-          "event %s was seen before; its %d KeptnTasks exist",
-          plan.triggerHash(), plan.tasks().size());
+    if (listed == null && owners.size() == plan.tasks().size()) {
+      writeRecord(plan, owners);
     }
-    return new Accepted(plan, duplicate);
+    return created == 0 ? duplicate(plan) : new Accepted(plan, false);
+  }
+
+  private Accepted duplicate(Plan plan) {
+    metrics.eventDuplicate();
+    LOG.debugf(
+        "event %s was seen before; its %d KeptnTasks exist",
+        plan.triggerHash(), plan.tasks().size());
+    return new Accepted(plan, true);
+  }
+
+  private static boolean sameReceipt(KeptnTask there, KeptnTask desired) {
+    Map<String, String> a = there.getMetadata().getAnnotations();
+    return a != null
+        && Objects.equals(
+            a.get(Keys.RECEIVED_AT), desired.getMetadata().getAnnotations().get(Keys.RECEIVED_AT));
+  }
+
+  /**
+   * Records the event under its trigger once all its tasks exist. Without the record the next
+   * delivery of the same id is still told apart from a conflict by the tasks' names and annotations
+   * only, so a refusal (RBAC without ConfigMap create) is logged, not failed: the tasks exist and
+   * run.
+   */
+  private void writeRecord(Plan plan, List<KeptnTask> owners) {
+    try {
+      cluster.writeTriggerRecord(TriggerRecord.toConfigMap(plan, owners));
+    } catch (ApiErrors.Permanent p) {
+      warnNoRecords(plan.event().namespace(), p);
+    }
+  }
+
+  private final Set<String> warnedNoRecords = ConcurrentHashMap.newKeySet();
+
+  private void warnNoRecords(String namespace, ApiErrors.Permanent p) {
+    if (warnedNoRecords.add(namespace)) {
+      LOG.warnf(
+          "namespace %s: the bridge may not read or write its trigger records (ConfigMaps"
+              + " taskbridge-trigger-<hash>; RBAC: configmaps get, create): %s. Events are admitted"
+              + " by listing KeptnTasks by trigger label instead, a cost that grows with the"
+              + " namespace's KeptnTasks; apply the current manifest's ClusterRole",
+          namespace, Safe.excerpt(p.getMessage()));
+    }
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.taskbridge.keptn.KeptnTaskDefinition;
 import dev.taskbridge.keptn.KeptnTaskStatus;
 import dev.taskbridge.keptn.Keys;
 import dev.taskbridge.plan.FoundDefinition;
+import dev.taskbridge.plan.TriggerRecord;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.ListOptions;
@@ -48,12 +49,51 @@ public class Cluster {
    * and tries again itself, keeping the record uncommitted for as long as the API does not answer.
    */
 
-  /** Creates a KeptnTask; false when it already existed (the event was seen before). */
+  /**
+   * Creates a KeptnTask and returns it as the API server made it (with its uid); empty when it
+   * already existed.
+   */
   @ApplyGuard(ApiGuards.INGEST)
-  public boolean createTask(KeptnTask task) {
+  public Optional<KeptnTask> createTask(KeptnTask task) {
+    KeptnTask[] made = new KeptnTask[1];
+    boolean created =
+        create(
+            "create KeptnTask " + task.getMetadata().getName(),
+            () -> made[0] = client.resources(KeptnTask.class).resource(task).create());
+    return created ? Optional.ofNullable(made[0]) : Optional.empty();
+  }
+
+  /** A KeptnTask as the API server has it now, read at ingest. */
+  @ApplyGuard(ApiGuards.INGEST)
+  public Optional<KeptnTask> existingTask(String namespace, String name) {
+    return get(
+        "get KeptnTask " + name,
+        () -> client.resources(KeptnTask.class).inNamespace(namespace).withName(name).get());
+  }
+
+  /**
+   * The record of the event first seen under a trigger hash (the ConfigMap {@code
+   * taskbridge-trigger-<hash>}), found by name; empty when there is none.
+   */
+  @ApplyGuard(ApiGuards.INGEST)
+  public Optional<TriggerRecord> triggerRecord(String namespace, String triggerHash) {
+    return get(
+            "get ConfigMap " + TriggerRecord.objectName(triggerHash),
+            () ->
+                client
+                    .configMaps()
+                    .inNamespace(namespace)
+                    .withName(TriggerRecord.objectName(triggerHash))
+                    .get())
+        .flatMap(TriggerRecord::fromConfigMap);
+  }
+
+  /** Writes a trigger's record; false when it existed (another delivery wrote it). */
+  @ApplyGuard(ApiGuards.INGEST)
+  public boolean writeTriggerRecord(ConfigMap record) {
     return create(
-        "create KeptnTask " + task.getMetadata().getName(),
-        () -> client.resources(KeptnTask.class).resource(task).create());
+        "create ConfigMap " + record.getMetadata().getName(),
+        () -> client.configMaps().resource(record).create());
   }
 
   /** Notes on a KeptnTask, at ingest, which of its siblings the cluster refused for good. */
@@ -111,7 +151,11 @@ public class Cluster {
     return Optional.empty();
   }
 
-  /** The KeptnTasks the cluster already has for one deployment event (its trigger label). */
+  /**
+   * The KeptnTasks the cluster already has for one deployment event (its trigger label): a list the
+   * API server answers by matching every KeptnTask of the namespace, so admission uses it only
+   * where it may not read trigger records.
+   */
   @ApplyGuard(ApiGuards.INGEST)
   public List<KeptnTask> tasksOfTrigger(String namespace, String triggerHash) {
     List<KeptnTask> found =

@@ -26,9 +26,6 @@ public final class EventIdentity {
     if (existing.isEmpty()) {
       return Optional.empty();
     }
-    String type = plan.event().type();
-    Set<String> planned =
-        plan.tasks().stream().map(PlannedTask::definitionName).collect(Collectors.toSet());
     Set<String> before = new TreeSet<>();
     String typeBefore = null;
     String countBefore = null;
@@ -41,23 +38,47 @@ public final class EventIdentity {
         before.add(t.getSpec().taskDefinition);
       }
     }
-    if (typeBefore != null && !typeBefore.equals(type)) {
+    int count = 0; // unknown: the set is compared by what was found
+    if (countBefore != null) {
+      try {
+        count = Integer.parseInt(countBefore);
+      } catch (NumberFormatException e) {
+        count = -1; // written by someone else: never the same set
+      }
+    }
+    return conflict(plan, new TriggerRecord(typeBefore, new TreeSet<>(before), count));
+  }
+
+  /**
+   * {@link #conflict(Plan, List)} against the record of the event first seen under the plan's
+   * {@code (source, id)} (empty: none); a record without a type (tasks written by hand) conflicts
+   * only by its task set.
+   */
+  public static Optional<String> conflict(Plan plan, Optional<TriggerRecord> first) {
+    return first.isEmpty() ? Optional.empty() : conflict(plan, first.get());
+  }
+
+  private static Optional<String> conflict(Plan plan, TriggerRecord before) {
+    String type = plan.event().type();
+    Set<String> planned =
+        plan.tasks().stream().map(PlannedTask::definitionName).collect(Collectors.toSet());
+    if (before.type() != null && !before.type().equals(type)) {
       return Optional.of(
           "the id was first used by an event of type "
-              + typeBefore
+              + before.type()
               + "; this one is "
               + type
               + " (give each event its own id)");
     }
     boolean sameSet =
-        planned.containsAll(before)
-            && (countBefore == null || countBefore.equals(Integer.toString(planned.size())));
+        planned.containsAll(before.definitions())
+            && (before.count() == 0 || before.count() == planned.size());
     if (!sameSet) {
       return Optional.of(
           "the id was first used by an event that runs "
-              + before
-              + (countBefore != null && !countBefore.equals(Integer.toString(before.size()))
-                  ? " (" + countBefore + " tasks)"
+              + before.definitions()
+              + (before.count() != 0 && before.count() != before.definitions().size()
+                  ? " (" + (before.count() < 0 ? "?" : before.count()) + " tasks)"
                   : "")
               + "; this one resolves to "
               + new TreeSet<>(planned));

@@ -18,9 +18,12 @@ import dev.taskbridge.testing.Events;
 import dev.taskbridge.testing.InCluster;
 import dev.taskbridge.testing.KafkaResource;
 import dev.taskbridge.testing.TestInfra;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -112,6 +115,136 @@ class FaultRulesTest {
             .findFirst()
             .orElseThrow();
     assertThat(phase.data().path("result").asText()).isEqualTo("pass");
+  }
+
+  static boolean listsTasksByTrigger(ApiServer.Request r) {
+    String path = URLDecoder.decode(r.path(), StandardCharsets.UTF_8);
+    return r.method().equals("GET")
+        && path.contains("/keptntasks?")
+        && path.contains("taskbridge.dev/trigger=");
+  }
+
+  /**
+   * Admission tells a new event, a duplicate and a conflict apart by the trigger's record, read by
+   * name, never by listing the namespace's KeptnTasks by label (a list the API server answers by
+   * matching every KeptnTask of the namespace, finished ones included: a cost that grows with the
+   * namespace's history). The record is owned by the event's tasks, so it goes with them.
+   */
+  @Test
+  void admissionFindsAnIdByItsRecordNotByListingTheNamespacesTasks() {
+    Defs.apply(Defs.container(NS, "indexed-a"));
+    Defs.apply(Defs.container(NS, "indexed-b"));
+    Events first = Events.pre(NS, "shop", "8").tasks("indexed-a", "indexed-b");
+    String a = Names.taskName(CheckType.pre, "indexed-a", first.source(), first.id());
+    String b = Names.taskName(CheckType.pre, "indexed-b", first.source(), first.id());
+    Instant from = Instant.now();
+    TestInfra.api().record(true);
+    List<ApiServer.Request> seen;
+    try {
+      given()
+          .contentType("application/cloudevents+json")
+          .body(first.structuredJson())
+          .post("/events")
+          .then()
+          .statusCode(202)
+          .body("duplicate", equalTo(false));
+      given()
+          .contentType("application/cloudevents+json")
+          .body(first.structuredJson())
+          .post("/events")
+          .then()
+          .statusCode(202)
+          .body("duplicate", equalTo(true));
+      Events other = Events.pre(NS, "shop", "8").id(first.id()).tasks("indexed-a");
+      given()
+          .contentType("application/cloudevents+json")
+          .body(other.structuredJson())
+          .post("/events")
+          .then()
+          .statusCode(409)
+          .body("errors[0].code", equalTo("IdConflict"));
+      Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));
+      seen = TestInfra.api().recorded();
+    } finally {
+      TestInfra.api().record(false);
+    }
+    assertThat(seen).as("requests recorded").isNotEmpty();
+    assertThat(
+            seen.stream()
+                .filter(r -> !r.at().isBefore(from))
+                .filter(FaultRulesTest::listsTasksByTrigger)
+                .map(r -> r.path()))
+        .as("KeptnTasks listed by trigger label")
+        .isEmpty();
+
+    ConfigMap record =
+        TestInfra.client()
+            .configMaps()
+            .inNamespace(NS)
+            .withName("taskbridge-trigger-" + first.trigger())
+            .get();
+    assertThat(record).as("the trigger's record").isNotNull();
+    assertThat(record.getData())
+        .containsEntry("type", "dev.taskbridge.deployment.pre")
+        .containsEntry("taskDefinitions", "indexed-a\nindexed-b")
+        .containsEntry("count", "2");
+    assertThat(record.getMetadata().getOwnerReferences())
+        .extracting(o -> o.getName() + "/" + o.getUid())
+        .containsExactlyInAnyOrder(
+            a + "/" + InCluster.task(NS, a).getMetadata().getUid(),
+            b + "/" + InCluster.task(NS, b).getMetadata().getUid());
+    assertThat(count(first, "task.started")).isEqualTo(2);
+    assertThat(count(first, "event.rejected")).isEqualTo(1);
+  }
+
+  /**
+   * Where the bridge may not read ConfigMaps (an upgrade that kept the old ClusterRole), admission
+   * lists the trigger's KeptnTasks as before: events still run, and an id used again with other
+   * content is still refused.
+   */
+  @Test
+  void withoutLeaveToReadRecordsAnIdUsedAgainIsStillRefused() {
+    Defs.apply(Defs.container(NS, "unindexed-a"));
+    Defs.apply(Defs.container(NS, "unindexed-b"));
+    Events first = Events.pre(NS, "shop", "9").tasks("unindexed-a");
+    TestInfra.api()
+        .failWhere(
+            (m, p) -> p.contains("/configmaps/taskbridge-trigger-" + first.trigger()),
+            403,
+            1.0,
+            Integer.MAX_VALUE);
+    try {
+      given()
+          .contentType("application/cloudevents+json")
+          .body(first.structuredJson())
+          .post("/events")
+          .then()
+          .statusCode(202)
+          .body("duplicate", equalTo(false));
+      Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));
+      given()
+          .contentType("application/cloudevents+json")
+          .body(first.structuredJson())
+          .post("/events")
+          .then()
+          .statusCode(202)
+          .body("duplicate", equalTo(true));
+      Events other = Events.pre(NS, "shop", "9").id(first.id()).tasks("unindexed-a", "unindexed-b");
+      given()
+          .contentType("application/cloudevents+json")
+          .body(other.structuredJson())
+          .post("/events")
+          .then()
+          .statusCode(409)
+          .body("errors[0].code", equalTo("IdConflict"));
+    } finally {
+      TestInfra.api().clearFaults();
+    }
+    assertThat(InCluster.tasksOf(NS, first.trigger()))
+        .extracting(t -> t.getSpec().taskDefinition)
+        .containsExactly("unindexed-a");
+    assertThat(count(first, "task.succeeded")).isEqualTo(1);
+    assertThat(count(first, "phase.finished")).isEqualTo(1);
   }
 
   /**
