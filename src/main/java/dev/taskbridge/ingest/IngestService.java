@@ -282,12 +282,18 @@ public class IngestService {
     String ns = event.namespace();
     Optional<TriggerRecord> record = Optional.empty();
     List<KeptnTask> listed = null;
-    try {
-      record = cluster.triggerRecord(ns, plan.triggerHash());
-    } catch (ApiErrors.Permanent p) {
-      // no permission to read ConfigMaps (an upgrade without the new RBAC rule): as before it
+    boolean indexed = !unwritable.contains(ns);
+    if (indexed) {
+      try {
+        record = cluster.triggerRecord(ns, plan.triggerHash());
+      } catch (ApiErrors.Permanent p) {
+        // no leave to read ConfigMaps (an upgrade that kept the old ClusterRole)
+        warnNoRecords(ns, p);
+        indexed = false;
+      }
+    }
+    if (!indexed) {
       listed = cluster.tasksOfTrigger(ns, plan.triggerHash());
-      warnNoRecords(ns, p);
     }
     Optional<String> conflict =
         listed == null
@@ -337,7 +343,7 @@ public class IngestService {
       noteRefused(ns, plan, refused);
       throw refusal;
     }
-    if (listed == null && owners.size() == plan.tasks().size()) {
+    if (indexed && owners.size() == plan.tasks().size()) {
       writeRecord(plan, owners);
     }
     return created == 0 ? duplicate(plan) : new Accepted(plan, false);
@@ -359,23 +365,31 @@ public class IngestService {
   }
 
   /**
-   * Records the event under its trigger once all its tasks exist. Without the record the next
-   * delivery of the same id is still told apart from a conflict by the tasks' names and annotations
-   * only, so a refusal (RBAC without ConfigMap create) is logged, not failed: the tasks exist and
-   * run.
+   * Records the event under its trigger once all its tasks exist. A refusal (no leave to create
+   * ConfigMaps, a quota on them) does not fail the event, whose tasks exist and run: the namespace
+   * is admitted by listing from then on, so that no later id conflict goes unseen for want of a
+   * record.
    */
   private void writeRecord(Plan plan, List<KeptnTask> owners) {
     try {
       cluster.writeTriggerRecord(TriggerRecord.toConfigMap(plan, owners));
     } catch (ApiErrors.Permanent p) {
+      unwritable.add(plan.event().namespace());
       warnNoRecords(plan.event().namespace(), p);
     }
   }
 
-  private final Set<String> warnedNoRecords = ConcurrentHashMap.newKeySet();
+  /**
+   * Namespaces where the cluster refused to write a trigger record: admitted by listing the
+   * trigger's KeptnTasks by label (correct, but a cost that grows with the namespace's KeptnTasks)
+   * for the rest of the process's life.
+   */
+  private final Set<String> unwritable = ConcurrentHashMap.newKeySet();
+
+  private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   private void warnNoRecords(String namespace, ApiErrors.Permanent p) {
-    if (warnedNoRecords.add(namespace)) {
+    if (warned.add(namespace)) {
       LOG.warnf(
           "namespace %s: the bridge may not read or write its trigger records (ConfigMaps"
               + " taskbridge-trigger-<hash>; RBAC: configmaps get, create): %s. Events are admitted"

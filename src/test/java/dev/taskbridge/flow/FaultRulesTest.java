@@ -248,6 +248,58 @@ class FaultRulesTest {
   }
 
   /**
+   * Where the cluster refuses to create a trigger record (a quota on ConfigMaps, RBAC without
+   * create), the event still runs, and the namespace is admitted by listing from then on: the id
+   * used again with other content is refused, though the first event has no record. Namespace
+   * {@code default}, which stays listed for the rest of this JVM's app (correct, only slower).
+   */
+  @Test
+  void whereRecordsCannotBeWrittenAnIdUsedAgainIsStillRefused() {
+    String ns = "default";
+    Defs.apply(Defs.container(ns, "unrecorded-a"));
+    Defs.apply(Defs.container(ns, "unrecorded-b"));
+    Events first = Events.pre(ns, "shop", "10").tasks("unrecorded-a");
+    TestInfra.api()
+        .failWhere(
+            (m, p) -> m.equals("POST") && p.startsWith("/api/v1/namespaces/" + ns + "/configmaps"),
+            403,
+            1.0,
+            Integer.MAX_VALUE);
+    try {
+      given()
+          .contentType("application/cloudevents+json")
+          .body(first.structuredJson())
+          .post("/events")
+          .then()
+          .statusCode(202)
+          .body("duplicate", equalTo(false));
+      Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));
+    } finally {
+      TestInfra.api().clearFaults();
+    }
+    assertThat(
+            TestInfra.client()
+                .configMaps()
+                .inNamespace(ns)
+                .withName("taskbridge-trigger-" + first.trigger())
+                .get())
+        .as("no record was written")
+        .isNull();
+    Events other = Events.pre(ns, "shop", "10").id(first.id()).tasks("unrecorded-b");
+    given()
+        .contentType("application/cloudevents+json")
+        .body(other.structuredJson())
+        .post("/events")
+        .then()
+        .statusCode(409)
+        .body("errors[0].code", equalTo("IdConflict"));
+    assertThat(InCluster.tasksOf(ns, first.trigger()))
+        .extracting(t -> t.getSpec().taskDefinition)
+        .containsExactly("unrecorded-a");
+    assertThat(count(first, "task.succeeded")).isEqualTo(1);
+  }
+
+  /**
    * A 429 with {@code Retry-After: 3} on every Job create for 7 s: the bridge asks again only when
    * told (not 5 quick retries each time), and the task runs once the server lets it.
    */
