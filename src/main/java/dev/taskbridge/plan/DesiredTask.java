@@ -19,14 +19,8 @@ public final class DesiredTask {
 
   public static KeptnTask of(Plan plan, PlannedTask planned, Instant receivedAt) {
     DeploymentEvent e = plan.event();
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(Keys.MANAGED_BY, Keys.PRODUCT);
-    labels.put(Keys.PART_OF, Keys.PRODUCT);
-    labels.put(Keys.TRIGGER, plan.triggerHash());
-
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Keys.TRIGGER_SOURCE, e.source());
-    annotations.put(Keys.TRIGGER_ID, e.id());
+    Map<String, String> labels = triggerLabels(plan);
+    Map<String, String> annotations = triggerAnnotations(plan);
     annotations.put(Keys.TRIGGER_TYPE, e.type());
     annotations.put(Keys.TRIGGER_TASKS, Integer.toString(plan.tasks().size()));
     annotations.put(Keys.RECEIVED_AT, receivedAt.toString());
@@ -44,6 +38,23 @@ public final class DesiredTask {
             .build());
     task.setSpec(spec(e, planned));
     return task;
+  }
+
+  /** The labels of everything the bridge writes for one event: managed-by, part-of, trigger. */
+  static Map<String, String> triggerLabels(Plan plan) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Keys.MANAGED_BY, Keys.PRODUCT);
+    labels.put(Keys.PART_OF, Keys.PRODUCT);
+    labels.put(Keys.TRIGGER, plan.triggerHash());
+    return labels;
+  }
+
+  /** The event's {@code source} and {@code id}, as annotations (a new, modifiable map). */
+  static Map<String, String> triggerAnnotations(Plan plan) {
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Keys.TRIGGER_SOURCE, plan.event().source());
+    annotations.put(Keys.TRIGGER_ID, plan.event().id());
+    return annotations;
   }
 
   static KeptnTaskSpec spec(DeploymentEvent e, PlannedTask planned) {

@@ -44,13 +44,8 @@ public record TriggerRecord(String type, SortedSet<String> definitions, int coun
    */
   public static ConfigMap toConfigMap(Plan plan, List<KeptnTask> tasks) {
     DeploymentEvent e = plan.event();
-    Map<String, String> labels = new LinkedHashMap<>();
-    labels.put(Keys.MANAGED_BY, Keys.PRODUCT);
-    labels.put(Keys.PART_OF, Keys.PRODUCT);
-    labels.put(Keys.TRIGGER, plan.triggerHash());
-    Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Keys.TRIGGER_SOURCE, e.source());
-    annotations.put(Keys.TRIGGER_ID, e.id());
+    Map<String, String> labels = DesiredTask.triggerLabels(plan);
+    Map<String, String> annotations = DesiredTask.triggerAnnotations(plan);
     SortedSet<String> defs = new TreeSet<>();
     plan.tasks().forEach(t -> defs.add(t.definitionName()));
     Map<String, String> data = new LinkedHashMap<>();
