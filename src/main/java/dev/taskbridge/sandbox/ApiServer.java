@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * Fabric8's Kubernetes API server in CRUD mode, with Keptn's CRDs installed (generated from our
  * model, {@link KeptnCrds}; so the status subresource behaves as on a real server), serving pod
  * logs that the Job simulator writes, recording every request, and able to answer chosen requests
- * with errors (fault injection for tests).
+ * with errors (fault injection for tests). Deleting a KeptnTask also deletes the ConfigMaps it
+ * alone owned ({@link OwnerCollector}), as the garbage collector of a cluster does.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Pattern LOG_PATH =
@@ -69,6 +70,7 @@ public final class ApiServer implements AutoCloseable {
   private volatile boolean recording;
   private volatile Discovery discovery;
   private final IndexedCrudDispatcher store = new IndexedCrudDispatcher();
+  private final OwnerCollector collector = new OwnerCollector(this::client);
 
   private ApiServer(int port) throws Exception {
     IndexedCrudDispatcher crud = store;
@@ -217,6 +219,7 @@ public final class ApiServer implements AutoCloseable {
   private MockResponse handle(KubernetesCrudDispatcher crud, RecordedRequest request) {
     String path = request.getPath();
     MockResponse answer = answer(crud, request);
+    collector.answered(request.getMethod(), path, answer.code());
     if (recording) {
       requests.add(
           new Request(
@@ -343,6 +346,7 @@ public final class ApiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    collector.close();
     server.destroy();
   }
 }

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.taskbridge.contract.CheckType;
 import dev.taskbridge.keptn.KeptnAppContext;
 import dev.taskbridge.keptn.KeptnAppContextSpec;
+import dev.taskbridge.keptn.KeptnTask;
 import dev.taskbridge.plan.Names;
 import dev.taskbridge.sandbox.ApiServer;
 import dev.taskbridge.testing.ApiServerResource;
@@ -117,6 +118,26 @@ class FaultRulesTest {
     assertThat(phase.data().path("result").asText()).isEqualTo("pass");
   }
 
+  static void post(Events e, int status, boolean duplicate) {
+    given()
+        .contentType("application/cloudevents+json")
+        .body(e.structuredJson())
+        .post("/events")
+        .then()
+        .statusCode(status)
+        .body("duplicate", equalTo(duplicate));
+  }
+
+  static void postRefused(Events e) {
+    given()
+        .contentType("application/cloudevents+json")
+        .body(e.structuredJson())
+        .post("/events")
+        .then()
+        .statusCode(409)
+        .body("errors[0].code", equalTo("IdConflict"));
+  }
+
   static boolean listsTasksByTrigger(ApiServer.Request r) {
     String path = URLDecoder.decode(r.path(), StandardCharsets.UTF_8);
     return r.method().equals("GET")
@@ -141,28 +162,10 @@ class FaultRulesTest {
     TestInfra.api().record(true);
     List<ApiServer.Request> seen;
     try {
-      given()
-          .contentType("application/cloudevents+json")
-          .body(first.structuredJson())
-          .post("/events")
-          .then()
-          .statusCode(202)
-          .body("duplicate", equalTo(false));
-      given()
-          .contentType("application/cloudevents+json")
-          .body(first.structuredJson())
-          .post("/events")
-          .then()
-          .statusCode(202)
-          .body("duplicate", equalTo(true));
+      post(first, 202, false);
+      post(first, 202, true);
       Events other = Events.pre(NS, "shop", "8").id(first.id()).tasks("indexed-a");
-      given()
-          .contentType("application/cloudevents+json")
-          .body(other.structuredJson())
-          .post("/events")
-          .then()
-          .statusCode(409)
-          .body("errors[0].code", equalTo("IdConflict"));
+      postRefused(other);
       Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));
       seen = TestInfra.api().recorded();
     } finally {
@@ -197,6 +200,50 @@ class FaultRulesTest {
     assertThat(count(first, "event.rejected")).isEqualTo(1);
   }
 
+  static ConfigMap record(String ns, String trigger) {
+    return TestInfra.client()
+        .configMaps()
+        .inNamespace(ns)
+        .withName("taskbridge-trigger-" + trigger)
+        .get();
+  }
+
+  /**
+   * A redelivery creates nothing while the record stands: a task deleted since (one of two) is not
+   * created and run again. Once the last task is deleted, the record goes with it (its owner) and
+   * the id is new again, as it was before records: another set of tasks under it is accepted.
+   */
+  @Test
+  void aRecordLivesAsLongAsItsTasksAndADeletedTaskIsNotRunAgain() {
+    Defs.apply(Defs.container(NS, "owned-a"));
+    Defs.apply(Defs.container(NS, "owned-b"));
+    Defs.apply(Defs.container(NS, "owned-c"));
+    Events first = Events.pre(NS, "shop", "11").tasks("owned-a", "owned-b");
+    String a = Names.taskName(CheckType.pre, "owned-a", first.source(), first.id());
+    String b = Names.taskName(CheckType.pre, "owned-b", first.source(), first.id());
+    post(first, 202, false);
+    Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));
+    assertThat(record(NS, first.trigger())).isNotNull();
+
+    TestInfra.client().resources(KeptnTask.class).inNamespace(NS).withName(a).delete();
+    await().atMost(Duration.ofSeconds(10)).until(() -> InCluster.task(NS, a) == null);
+    post(first, 202, true);
+    assertThat(InCluster.task(NS, a)).as("the deleted task, after a redelivery").isNull();
+    assertThat(record(NS, first.trigger())).as("still owned by the other task").isNotNull();
+
+    TestInfra.client().resources(KeptnTask.class).inNamespace(NS).withName(b).delete();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(record(NS, first.trigger())).as("collected").isNull());
+    Events again = Events.pre(NS, "shop", "11").id(first.id()).tasks("owned-c");
+    post(again, 202, false);
+    await().atMost(Duration.ofSeconds(30)).until(() -> count(first, "phase.finished") == 2);
+    assertThat(InCluster.tasksOf(NS, first.trigger()))
+        .extracting(t -> t.getSpec().taskDefinition)
+        .containsExactly("owned-c");
+    assertThat(count(first, "task.started")).as("owned-a, owned-b, then owned-c").isEqualTo(3);
+  }
+
   /**
    * Where the bridge may not read ConfigMaps (an upgrade that kept the old ClusterRole), admission
    * lists the trigger's KeptnTasks as before: events still run, and an id used again with other
@@ -214,29 +261,11 @@ class FaultRulesTest {
             1.0,
             Integer.MAX_VALUE);
     try {
-      given()
-          .contentType("application/cloudevents+json")
-          .body(first.structuredJson())
-          .post("/events")
-          .then()
-          .statusCode(202)
-          .body("duplicate", equalTo(false));
+      post(first, 202, false);
       Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));
-      given()
-          .contentType("application/cloudevents+json")
-          .body(first.structuredJson())
-          .post("/events")
-          .then()
-          .statusCode(202)
-          .body("duplicate", equalTo(true));
+      post(first, 202, true);
       Events other = Events.pre(NS, "shop", "9").id(first.id()).tasks("unindexed-a", "unindexed-b");
-      given()
-          .contentType("application/cloudevents+json")
-          .body(other.structuredJson())
-          .post("/events")
-          .then()
-          .statusCode(409)
-          .body("errors[0].code", equalTo("IdConflict"));
+      postRefused(other);
     } finally {
       TestInfra.api().clearFaults();
     }
@@ -266,13 +295,7 @@ class FaultRulesTest {
             1.0,
             Integer.MAX_VALUE);
     try {
-      given()
-          .contentType("application/cloudevents+json")
-          .body(first.structuredJson())
-          .post("/events")
-          .then()
-          .statusCode(202)
-          .body("duplicate", equalTo(false));
+      post(first, 202, false);
       Bus.awaitPhase(first.trigger(), Duration.ofSeconds(30));
     } finally {
       TestInfra.api().clearFaults();
@@ -286,13 +309,7 @@ class FaultRulesTest {
         .as("no record was written")
         .isNull();
     Events other = Events.pre(ns, "shop", "10").id(first.id()).tasks("unrecorded-b");
-    given()
-        .contentType("application/cloudevents+json")
-        .body(other.structuredJson())
-        .post("/events")
-        .then()
-        .statusCode(409)
-        .body("errors[0].code", equalTo("IdConflict"));
+    postRefused(other);
     assertThat(InCluster.tasksOf(ns, first.trigger()))
         .extracting(t -> t.getSpec().taskDefinition)
         .containsExactly("unrecorded-a");
